@@ -1,0 +1,95 @@
+// LoopedTransformer<T>: a LoopSpec with every weight rounded to T once, and the
+// evaluator of DESIGN.md section 3. Nothing here knows which T it runs at.
+#pragma once
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/scalar.hpp"
+#include "tf/layer_spec.hpp"
+#include "tf/matrix.hpp"
+
+namespace loopcert {
+
+enum class AttentionMode {
+  Softmax,  // numerically stable: subtract the column maximum before exp
+  Hardmax,  // lambda = infinity: uniform weight on the maximisers (exact over rationals)
+};
+
+// Compressed sparse rows with only the rows that have entries.
+template <class T>
+struct SparseRows {
+  std::vector<int> out_row;  // residual / hidden row of each stored row
+  std::vector<int> start;    // entries of stored row k: [start[k], start[k+1])
+  std::vector<int> col;
+  std::vector<T> val;
+  int stored_rows() const { return static_cast<int>(out_row.size()); }
+};
+
+template <class T>
+struct Head {
+  std::string name;
+  int key_dim = 0;
+  SparseRows<T> query, key, value;  // query/key rows index the key space; value rows are residual rows
+};
+
+template <class T>
+struct Layer {
+  std::string name;
+  T lambda;
+  std::vector<Head<T>> heads;
+  int hidden = 0;
+  SparseRows<T> w1;  // rows: hidden units
+  std::vector<T> b1;
+  SparseRows<T> w2;  // rows: residual rows
+  std::vector<std::pair<int, T>> b2;
+};
+
+// Where a non-finite value first appeared.
+struct NonFinite {
+  int layer = 0;
+  int row = 0;
+  int column = 0;
+  double value = 0;
+};
+
+template <class T>
+class LoopedTransformer {
+ public:
+  LoopedTransformer(std::vector<Layer<T>> layers, int d, AttentionMode mode);
+
+  int rows() const { return d_; }
+  int layer_count() const { return static_cast<int>(layers_.size()); }
+  const Layer<T>& layer(int i) const { return layers_[i]; }
+  AttentionMode mode() const { return mode_; }
+
+  // X <- F_layer(X) for one layer. Uses internal workspace (not thread-safe).
+  void apply_layer(int layer, Matrix<T>& X);
+  // One loop: every layer in order.
+  void apply_loop(Matrix<T>& X);
+  // First non-finite entry of X, if any (for overflow / NaN reports).
+  static std::optional<NonFinite> find_non_finite(const Matrix<T>& X);
+
+ private:
+  void attention(const Layer<T>& layer, Matrix<T>& X);
+  void feed_forward(const Layer<T>& layer, Matrix<T>& X);
+
+  std::vector<Layer<T>> layers_;
+  int d_;
+  AttentionMode mode_;
+  // Workspace, reused across calls so the hot loop does not allocate.
+  Matrix<T> qx_, kx_, vx_, scores_, hidden_;
+  std::vector<Matrix<T>> head_out_;
+};
+
+// Rounds every entry of the spec to T once.
+template <class T>
+LoopedTransformer<T> instantiate(const LoopSpec& spec, AttentionMode mode);
+template <class T>
+Layer<T> instantiate_layer(const LayerSpec& spec);
+
+// Converts an exact punchcard to T.
+template <class T>
+Matrix<T> to_scalar(const Matrix<Rational>& X);
+
+}  // namespace loopcert

@@ -1,0 +1,181 @@
+// Template definitions of tf/transformer.hpp. Included only by the few .cpp files that
+// instantiate them for each scalar type (keeps MPFR and Eigen's kernels out of every
+// other translation unit).
+#pragma once
+#include <algorithm>
+#include <map>
+#include <stdexcept>
+
+#include <boost/multiprecision/eigen.hpp>
+
+#include "tf/transformer.hpp"
+
+namespace loopcert {
+
+template <class T>
+SparseRows<T> compress(const SparseSpec& spec) {
+  std::map<int, std::vector<const SparseEntry*>> by_row;
+  for (const auto& e : spec.entries) by_row[e.row].push_back(&e);  // keeps insertion order per row
+  SparseRows<T> out;
+  out.start.push_back(0);
+  for (const auto& [row, entries] : by_row) {
+    out.out_row.push_back(row);
+    for (const auto* e : entries) {
+      out.col.push_back(e->col);
+      out.val.push_back(ScalarTraits<T>::from_rational(e->value));
+    }
+    out.start.push_back(static_cast<int>(out.col.size()));
+  }
+  return out;
+}
+
+template <class T>
+Layer<T> instantiate_layer(const LayerSpec& spec) {
+  Layer<T> layer;
+  layer.name = spec.name;
+  layer.lambda = ScalarTraits<T>::from_rational(spec.lambda);
+  for (const auto& h : spec.heads) {
+    Head<T> head;
+    head.name = h.name;
+    head.key_dim = h.key_dim;
+    head.query = compress<T>(h.query);
+    head.key = compress<T>(h.key);
+    head.value = compress<T>(h.value);
+    layer.heads.push_back(std::move(head));
+  }
+  layer.hidden = spec.ffn.hidden;
+  layer.w1 = compress<T>(spec.ffn.w1);
+  for (const auto& b : spec.ffn.b1) layer.b1.push_back(ScalarTraits<T>::from_rational(b));
+  layer.w2 = compress<T>(spec.ffn.w2);
+  for (const auto& [row, b] : spec.ffn.b2) layer.b2.emplace_back(row, ScalarTraits<T>::from_rational(b));
+  return layer;
+}
+
+template <class T>
+LoopedTransformer<T> instantiate(const LoopSpec& spec, AttentionMode mode) {
+  std::vector<Layer<T>> layers;
+  for (const auto& l : spec.layers) layers.push_back(instantiate_layer<T>(l));
+  return LoopedTransformer<T>(std::move(layers), spec.d, mode);
+}
+
+template <class T>
+Matrix<T> to_scalar(const Matrix<Rational>& X) {
+  Matrix<T> out(X.rows(), X.cols());
+  for (Eigen::Index i = 0; i < X.rows(); ++i)
+    for (Eigen::Index j = 0; j < X.cols(); ++j) out(i, j) = ScalarTraits<T>::from_rational(X(i, j));
+  return out;
+}
+
+template <class T>
+LoopedTransformer<T>::LoopedTransformer(std::vector<Layer<T>> layers, int d, AttentionMode mode)
+    : layers_(std::move(layers)), d_(d), mode_(mode) {
+  if constexpr (!ScalarTraits<T>::has_exp)
+    if (mode == AttentionMode::Softmax)
+      throw std::invalid_argument("softmax attention needs exp; exact scalars run with hardmax attention");
+}
+
+namespace detail {
+// out.row(k) = sum of val * X.row(col) over the entries of stored row k; `compact`
+// stores row k at index k, otherwise at out_row[k] (other rows are zero).
+template <class T>
+void project(const SparseRows<T>& m, const Matrix<T>& X, Matrix<T>& out, int out_rows, bool compact) {
+  if (out.rows() != out_rows || out.cols() != X.cols()) out.resize(out_rows, X.cols());
+  out.setZero();
+  for (int k = 0; k < m.stored_rows(); ++k) {
+    auto row = out.row(compact ? k : m.out_row[k]);
+    for (int e = m.start[k]; e < m.start[k + 1]; ++e) row += m.val[e] * X.row(m.col[e]);
+  }
+}
+}  // namespace detail
+
+template <class T>
+void LoopedTransformer<T>::attention(const Layer<T>& layer, Matrix<T>& X) {
+  if (layer.heads.empty()) return;
+  const Eigen::Index n = X.cols();
+  if (head_out_.size() < layer.heads.size()) head_out_.resize(layer.heads.size());
+  for (std::size_t h = 0; h < layer.heads.size(); ++h) {
+    const Head<T>& head = layer.heads[h];
+    detail::project(head.query, X, qx_, head.key_dim, false);
+    detail::project(head.key, X, kx_, head.key_dim, false);
+    detail::project(head.value, X, vx_, head.value.stored_rows(), true);
+    // scores_(j, i): score of key column i for query column j; each row is one softmax.
+    if (scores_.rows() != n || scores_.cols() != n) scores_.resize(n, n);
+    scores_.noalias() = qx_.transpose() * kx_;
+    for (Eigen::Index j = 0; j < n; ++j) {
+      auto row = scores_.row(j);
+      if (mode_ == AttentionMode::Softmax) {
+        if constexpr (ScalarTraits<T>::has_exp) {
+          row *= layer.lambda;
+          T top = row(0);
+          for (Eigen::Index i = 1; i < n; ++i)
+            if (row(i) > top) top = row(i);
+          T total = T(0);
+          for (Eigen::Index i = 0; i < n; ++i) {
+            row(i) = ScalarTraits<T>::exp(T(row(i) - top));
+            total += row(i);
+          }
+          for (Eigen::Index i = 0; i < n; ++i) row(i) /= total;
+        }
+      } else {
+        T top = row(0);
+        for (Eigen::Index i = 1; i < n; ++i)
+          if (row(i) > top) top = row(i);
+        int ties = 0;
+        for (Eigen::Index i = 0; i < n; ++i) ties += (row(i) == top) ? 1 : 0;
+        const T share = T(1) / T(ties);
+        for (Eigen::Index i = 0; i < n; ++i) row(i) = (row(i) == top) ? share : T(0);
+      }
+    }
+    Matrix<T>& out = head_out_[h];
+    out.noalias() = vx_ * scores_.transpose();
+  }
+  // Every head read the same X; only now add their outputs.
+  for (std::size_t h = 0; h < layer.heads.size(); ++h) {
+    const auto& rows = layer.heads[h].value.out_row;
+    for (std::size_t k = 0; k < rows.size(); ++k) X.row(rows[k]) += head_out_[h].row(k);
+  }
+}
+
+template <class T>
+void LoopedTransformer<T>::feed_forward(const Layer<T>& layer, Matrix<T>& X) {
+  if (layer.hidden == 0 && layer.b2.empty()) return;
+  const Eigen::Index n = X.cols();
+  if (hidden_.rows() != layer.hidden || hidden_.cols() != n) hidden_.resize(layer.hidden, n);
+  for (int u = 0; u < layer.hidden; ++u) hidden_.row(u).setConstant(layer.b1[u]);
+  for (int k = 0; k < layer.w1.stored_rows(); ++k) {
+    auto row = hidden_.row(layer.w1.out_row[k]);
+    for (int e = layer.w1.start[k]; e < layer.w1.start[k + 1]; ++e) row += layer.w1.val[e] * X.row(layer.w1.col[e]);
+  }
+  const T zero = T(0);
+  for (int u = 0; u < layer.hidden; ++u)
+    for (Eigen::Index j = 0; j < n; ++j)
+      if (hidden_(u, j) < zero) hidden_(u, j) = zero;  // relu; a NaN stays NaN so overflow is seen
+  for (int k = 0; k < layer.w2.stored_rows(); ++k) {
+    auto row = X.row(layer.w2.out_row[k]);
+    for (int e = layer.w2.start[k]; e < layer.w2.start[k + 1]; ++e) row += layer.w2.val[e] * hidden_.row(layer.w2.col[e]);
+  }
+  for (const auto& [r, b] : layer.b2) X.row(r).array() += b;
+}
+
+template <class T>
+void LoopedTransformer<T>::apply_layer(int layer, Matrix<T>& X) {
+  if (X.rows() != d_) throw std::invalid_argument("punchcard has " + std::to_string(X.rows()) + " rows, the transformer " + std::to_string(d_));
+  attention(layers_[layer], X);
+  feed_forward(layers_[layer], X);
+}
+
+template <class T>
+void LoopedTransformer<T>::apply_loop(Matrix<T>& X) {
+  for (int l = 0; l < layer_count(); ++l) apply_layer(l, X);
+}
+
+template <class T>
+std::optional<NonFinite> LoopedTransformer<T>::find_non_finite(const Matrix<T>& X) {
+  for (Eigen::Index i = 0; i < X.rows(); ++i)
+    for (Eigen::Index j = 0; j < X.cols(); ++j)
+      if (!ScalarTraits<T>::is_finite(X(i, j)))
+        return NonFinite{0, static_cast<int>(i), static_cast<int>(j), ScalarTraits<T>::to_double(X(i, j))};
+  return std::nullopt;
+}
+
+}  // namespace loopcert
