@@ -1,1 +1,40 @@
-int main() { return 0; }
+// loopcert: the command line (DESIGN.md section 7).
+// Exit status: 0 success, 1 a check failed, 2 bad usage or bad input.
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+
+#include "cli/common.hpp"
+#include "cli/run_command.hpp"
+#include "isa/errors.hpp"
+#include "tf/layout.hpp"
+
+int main(int argc, char** argv) {
+  using namespace loopcert::cli;
+  CLI::App app{"loopcert: verification and precision analysis for looped transformers (Giannou et al., ICML 2023)"};
+  app.require_subcommand(1);
+  Handler handler;
+  add_run_command(app, handler);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return kBadInput;
+  }
+  try {
+    return handler ? handler() : kBadInput;
+  } catch (const UsageError& e) {
+    std::cerr << "loopcert: error: " << e.what() << "\n";
+    return kBadInput;
+  } catch (const loopcert::isa::InputError& e) {
+    std::cerr << e.what() << "\n";
+    return kBadInput;
+  } catch (const std::exception& e) {
+    std::cerr << "loopcert: internal error: " << e.what() << "\n";
+    return 3;
+  }
+}

@@ -1,0 +1,24 @@
+#include "cli/program_source.hpp"
+
+#include "cli/common.hpp"
+#include "isa/assembler.hpp"
+#include "isa/official_csv.hpp"
+
+namespace loopcert::cli {
+
+isa::SubleqProgram load_program(const ProgramSource& source) {
+  const bool csv = !source.cmds.empty() || !source.mem.empty() || !source.layout.empty();
+  if (csv && !source.path.empty())
+    throw UsageError("give either PROGRAM (.sq) or --cmds/--mem/--layout, not both");
+  if (csv) {
+    if (source.cmds.empty() || source.mem.empty() || source.layout.empty())
+      throw UsageError("the official CSV format needs all three of --cmds C.csv, --mem M.csv and --layout s,m,n,N");
+    return isa::load_official_csv(source.cmds, source.mem, isa::parse_layout(source.layout));
+  }
+  if (source.path.empty()) throw UsageError("no program given (PROGRAM.sq, or --cmds/--mem/--layout for the official CSV pair)");
+  if (source.path.size() >= 4 && source.path.substr(source.path.size() - 4) == ".csv")
+    throw UsageError("'" + source.path + "' is a CSV file: pass the official pair as --cmds C.csv --mem M.csv --layout s,m,n,N");
+  return isa::load_sq(source.path);
+}
+
+}  // namespace loopcert::cli
