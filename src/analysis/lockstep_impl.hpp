@@ -13,7 +13,8 @@ namespace loopcert::analysis {
 namespace detail {
 
 // Largest |X - enc(state)| over the rows that carry machine state: memory cells and
-// the pc (DESIGN.md section 8).
+// the pc (DESIGN.md section 8). The difference is taken in T, then converted, so that
+// drifts far below double's resolution (mpfr:200) are still seen.
 template <class T>
 double drift(const Layout& layout, const isa::SubleqProgram& program, const Matrix<T>& X, const isa::MachineState& ref) {
   double worst = 0;
@@ -22,13 +23,13 @@ double drift(const Layout& layout, const isa::SubleqProgram& program, const Matr
     const auto bits = compile::integer_bits(ref.memory[m], program.bits);
     const int col = program.memory_column(m);
     for (int k = 0; k < mem.size; ++k)
-      worst = std::max(worst, std::abs(ScalarTraits<T>::to_double(X(mem.row(k), col)) - bits[k]));
+      worst = std::max(worst, std::abs(ScalarTraits<T>::to_double(T(X(mem.row(k), col) - T(bits[k])))));
   }
   if (ref.pc >= 0 && ref.pc < program.command_count()) {
     const RowBlock& pc = layout.block("pc");
     const auto code = compile::position_code(program.command_column(ref.pc), pc.size);
     for (int k = 0; k < pc.size; ++k)
-      worst = std::max(worst, std::abs(ScalarTraits<T>::to_double(X(pc.row(k), layout.scratch().begin)) - code[k]));
+      worst = std::max(worst, std::abs(ScalarTraits<T>::to_double(T(X(pc.row(k), layout.scratch().begin) - T(code[k])))));
   }
   return std::isnan(worst) ? INFINITY : worst;
 }
