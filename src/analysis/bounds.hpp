@@ -12,6 +12,8 @@
 
 #include "blocks/detail/params.hpp"
 #include "core/rational.hpp"
+#include "core/scalar_name.hpp"
+#include "tf/layer_spec.hpp"
 
 namespace loopcert::bounds {
 
@@ -112,6 +114,16 @@ inline bool loop_is_exact(int n, int L, double lambda, const LoopConstants& k, d
 inline double rounding_attention(int n, int L, double u, double delta) {
   return gamma(2.0 * n + L + 6, u) * 2 * (1 + delta);
 }
+
+// Floating-point part of a ReLU sublayer, derived from its own weights (proofs/README.md,
+// "Rounding"): with inputs of magnitude <= M, hidden unit k computes b1 + sum of J_k
+// products, so |fl(h_k) - h_k| <= gamma_(J_k + 2) H_k with H_k = |b1_k| + sum |w1| M;
+// output row r adds K_r products to x (and b2), so its error is at most
+// gamma_(K_r + 3) (M + |b2_r| + sum |w2| H) + sum |w2| gamma_(J + 2) H. The maximum over rows.
+double ffn_rounding(const LayerSpec& layer, double u, double M);
+
+// Unit roundoff of a scalar type: 2^-p for p significand bits; 0 for exact.
+double unit_roundoff(const ScalarSpec& scalar);
 
 // The smallest lambda on a grid of `step` for which the loop bound holds with margin
 // `margin` (errors at most e * margin). The CLI's default temperature.
