@@ -97,14 +97,18 @@ RunResult run_lockstep_t(const isa::SubleqProgram& program, const RunOptions& op
       result.max_drift = d;
       result.max_drift_loop = result.loops;
     }
-    if (options.trace) {
+    if (options.trace && before.pc >= 0 && before.pc < program.command_count()) {
       const auto& cmd = program.commands.at(before.pc);
       result.trace.push_back({result.loops, before.pc, cmd.a, cmd.b, cmd.c, ref.memory[cmd.b], d});
     }
     // Compare the decoded state with the reference.
     const compile::DecodedState got = compile::decode(layout, program, detail::to_double_matrix(X), options.tolerance);
     std::optional<Divergence> div;
-    if (got.invalid) {
+    if (ref.pc < 0 || ref.pc >= program.command_count()) {
+      div = Divergence{result.loops, "pc", "past the last command", std::to_string(got.pc),
+                       "the program fell past its last command: it has no halt there, and the transformer no command "
+                       "column (end the program with a halt)"};
+    } else if (got.invalid) {
       div = Divergence{result.loops, "invalid", "+-1 within " + std::to_string(options.tolerance), std::to_string(got.invalid->value),
                        got.invalid->where};
     } else if (got.pc != ref.pc) {
