@@ -107,12 +107,17 @@ inline bool loop_is_exact(int n, int L, double lambda, const LoopConstants& k, d
   return loop_read_error(n, L, lambda) <= k.snap * margin && loop_write_error(n, L, lambda, k.write_gate) <= k.threshold * margin;
 }
 
-// Floating-point part of one snapped read / gated write entry before its ReLU layer,
-// with unit roundoff u: the softmax weights carry relative error gamma_(n+L+4) (scores,
-// max subtraction, exp, sum of n, division) and the weighted sum gamma_n more, on
-// values of magnitude <= 1 + delta. (proofs/read.md, section "Rounding")
-inline double rounding_attention(int n, int L, double u, double delta) {
-  return gamma(2.0 * n + L + 6, u) * 2 * (1 + delta);
+// Floating-point part of one attention output entry (a copied bit, or the write's hit
+// and buffer), unit roundoff u, values of magnitude <= 1 + delta (proofs/read.md,
+// "Rounding", case B): the computed exponents are off by at most
+// Xi = lambda L (1 + delta) gamma_(L+2), a relative error e^Xi - 1 in each weight, and
+// the weights' own roundings (exp counted twice: it is only faithful) and the sum of n
+// terms add gamma_(n+3) and gamma_n:
+//   |fl(D) - D| <= (1 + delta) [(1 + gamma_n)(1 + gamma_(n+3)) e^(2 Xi) - 1].
+inline double rounding_attention(int n, int L, double lambda, double u, double delta) {
+  if (u == 0) return 0;
+  const double xi = lambda * L * (1 + delta) * gamma(L + 2, u);
+  return (1 + delta) * ((1 + gamma(n, u)) * (1 + gamma(n + 3, u)) * std::exp(2 * xi) - 1);
 }
 
 // Floating-point part of a ReLU sublayer, derived from its own weights (proofs/README.md,

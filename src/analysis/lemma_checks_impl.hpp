@@ -162,7 +162,7 @@ LemmaTrial run_lemma_trial_t(const std::string& lemma, const ScalarSpec& scalar,
     const double attn = block_error(layout, A, "val_a", s.work, bits);
     const double out = std::max(block_error(layout, F, "val_a", s.work, bits), block_residue(layout, F, "val_a", s.work));
     t.exact_part = bounds::read_attention(n, L, lambda, delta);
-    const double attn_bound = t.exact_part + bounds::rounding_attention(n, L, u, delta);
+    const double attn_bound = t.exact_part + bounds::rounding_attention(n, L, lambda, u, delta);
     const double out_bound = (attn_bound <= to_double(s.params.snap) ? 0 : bounds::kInfinity) + bounds::ffn_rounding(spec, u, 2);
     t.bound_function = "bounds::read_attention, then exact after the snap";
     if (out > out_bound) {
@@ -196,7 +196,7 @@ LemmaTrial run_lemma_trial_t(const std::string& lemma, const ScalarSpec& scalar,
     const double residue = std::max(block_residue(layout, F, "wbuf", -1), block_residue(layout, F, "whit", -1));
     const double C = to_double(s.params.write_gate);
     t.exact_part = bounds::write_output(n, L, lambda, delta, C);
-    t.bound = t.exact_part + (2 * C + 2) * bounds::rounding_attention(n, L, u, delta) + bounds::ffn_rounding(spec, u, 2);
+    t.bound = t.exact_part + (2 * C + 2) * bounds::rounding_attention(n, L, lambda, u, delta) + bounds::ffn_rounding(spec, u, 2);
     t.bound_function = "bounds::write_output; other cells and buffers exactly unchanged/cleared";
     t.observed = target;
     t.holds = target <= t.bound && others == 0 && residue == 0;

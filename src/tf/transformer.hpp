@@ -71,15 +71,22 @@ class LoopedTransformer {
   static std::optional<NonFinite> find_non_finite(const Matrix<T>& X);
 
  private:
-  void attention(const Layer<T>& layer, Matrix<T>& X);
-  void feed_forward(const Layer<T>& layer, Matrix<T>& X);
-
   std::vector<Layer<T>> layers_;
   int d_;
   AttentionMode mode_;
-  // Workspace, reused across calls so the hot loop does not allocate.
-  Matrix<T> qx_, kx_, vx_, scores_, hidden_;
-  std::vector<Matrix<T>> head_out_;
+  // Workspace, one per layer and head, sized once, so the hot loop does not allocate.
+  struct HeadWork {
+    Matrix<T> qx, kx, vx, out;
+  };
+  struct LayerWork {
+    std::vector<HeadWork> heads;
+    Matrix<T> hidden;
+  };
+  std::vector<LayerWork> work_;
+  Matrix<T> scores_;
+
+  void attention(const Layer<T>& layer, LayerWork& work, Matrix<T>& X);
+  void feed_forward(const Layer<T>& layer, LayerWork& work, Matrix<T>& X);
 };
 
 // Rounds every entry of the spec to T once.

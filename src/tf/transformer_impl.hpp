@@ -89,70 +89,77 @@ void project(const SparseRows<T>& m, const Matrix<T>& X, Matrix<T>& out, int out
 }  // namespace detail
 
 template <class T>
-void LoopedTransformer<T>::attention(const Layer<T>& layer, Matrix<T>& X) {
+void LoopedTransformer<T>::attention(const Layer<T>& layer, LayerWork& work, Matrix<T>& X) {
   if (layer.heads.empty()) return;
   const Eigen::Index n = X.cols();
-  if (head_out_.size() < layer.heads.size()) head_out_.resize(layer.heads.size());
+  if (work.heads.size() != layer.heads.size()) work.heads.resize(layer.heads.size());
+  if (scores_.rows() != n || scores_.cols() != n) scores_.resize(n, n);
   for (std::size_t h = 0; h < layer.heads.size(); ++h) {
     const Head<T>& head = layer.heads[h];
-    detail::project(head.query, X, qx_, head.key_dim, false);
-    detail::project(head.key, X, kx_, head.key_dim, false);
-    detail::project(head.value, X, vx_, head.value.stored_rows(), true);
-    // scores_(j, i): score of key column i for query column j; each row is one softmax.
-    if (scores_.rows() != n || scores_.cols() != n) scores_.resize(n, n);
-    scores_.noalias() = qx_.transpose() * kx_;
-    for (Eigen::Index j = 0; j < n; ++j) {
-      auto row = scores_.row(j);
-      if (mode_ == AttentionMode::Softmax) {
-        if constexpr (ScalarTraits<T>::has_exp) {
-          row *= layer.lambda;
-          T top = row(0);
-          for (Eigen::Index i = 1; i < n; ++i)
-            if (row(i) > top) top = row(i);
-          T total = T(0);
-          for (Eigen::Index i = 0; i < n; ++i) {
-            row(i) = ScalarTraits<T>::exp(T(row(i) - top));
-            total += row(i);
-          }
-          for (Eigen::Index i = 0; i < n; ++i) row(i) /= total;
+    HeadWork& hw = work.heads[h];
+    detail::project(head.query, X, hw.qx, head.key_dim, false);
+    detail::project(head.key, X, hw.kx, head.key_dim, false);
+    detail::project(head.value, X, hw.vx, head.value.stored_rows(), true);
+    // scores_(j, i) = sum_k K(k, i) Q(k, j): the score of key column i for query column
+    // j, accumulated over the key dimension in order; each row is one softmax.
+    scores_.setZero();
+    for (int k = 0; k < head.key_dim; ++k)
+      for (Eigen::Index j = 0; j < n; ++j) scores_.row(j) += hw.qx(k, j) * hw.kx.row(k);
+    if (mode_ == AttentionMode::Softmax) {
+      if constexpr (ScalarTraits<T>::has_exp) {
+        // Stable softmax of each row: scale, subtract the maximum, exp, normalise.
+        // Eigen's array functions vectorise this for float and double (its exp is
+        // accurate to about 1 ulp) and call the scalar exp otherwise.
+        scores_ *= layer.lambda;
+        for (Eigen::Index j = 0; j < n; ++j) {
+          auto row = scores_.row(j).array();
+          const T top = row.maxCoeff();
+          row = (row - top).exp();
+          const T total = row.sum();
+          row /= total;
         }
-      } else {
-        T top = row(0);
-        for (Eigen::Index i = 1; i < n; ++i)
-          if (row(i) > top) top = row(i);
+      }
+    } else {
+      for (Eigen::Index j = 0; j < n; ++j) {
+        auto row = scores_.row(j);
+        const T top = row.maxCoeff();
         int ties = 0;
         for (Eigen::Index i = 0; i < n; ++i) ties += (row(i) == top) ? 1 : 0;
         const T share = T(1) / T(ties);
         for (Eigen::Index i = 0; i < n; ++i) row(i) = (row(i) == top) ? share : T(0);
       }
     }
-    Matrix<T>& out = head_out_[h];
-    out.noalias() = vx_ * scores_.transpose();
+    // out(r, j) = sum_i V(r, i) P(i, j): one dot product per (value row, query column).
+    const Eigen::Index dv = hw.vx.rows();
+    if (hw.out.rows() != dv || hw.out.cols() != n) hw.out.resize(dv, n);
+    for (Eigen::Index r = 0; r < dv; ++r)
+      for (Eigen::Index j = 0; j < n; ++j) hw.out(r, j) = hw.vx.row(r).dot(scores_.row(j));
   }
   // Every head read the same X; only now add their outputs.
   for (std::size_t h = 0; h < layer.heads.size(); ++h) {
     const auto& rows = layer.heads[h].value.out_row;
-    for (std::size_t k = 0; k < rows.size(); ++k) X.row(rows[k]) += head_out_[h].row(k);
+    for (std::size_t k = 0; k < rows.size(); ++k) X.row(rows[k]) += work.heads[h].out.row(k);
   }
 }
 
 template <class T>
-void LoopedTransformer<T>::feed_forward(const Layer<T>& layer, Matrix<T>& X) {
+void LoopedTransformer<T>::feed_forward(const Layer<T>& layer, LayerWork& work, Matrix<T>& X) {
   if (layer.hidden == 0 && layer.b2.empty()) return;
   const Eigen::Index n = X.cols();
-  if (hidden_.rows() != layer.hidden || hidden_.cols() != n) hidden_.resize(layer.hidden, n);
-  for (int u = 0; u < layer.hidden; ++u) hidden_.row(u).setConstant(layer.b1[u]);
+  Matrix<T>& hidden = work.hidden;
+  if (hidden.rows() != layer.hidden || hidden.cols() != n) hidden.resize(layer.hidden, n);
+  for (int u = 0; u < layer.hidden; ++u) hidden.row(u).setConstant(layer.b1[u]);
   for (int k = 0; k < layer.w1.stored_rows(); ++k) {
-    auto row = hidden_.row(layer.w1.out_row[k]);
+    auto row = hidden.row(layer.w1.out_row[k]);
     for (int e = layer.w1.start[k]; e < layer.w1.start[k + 1]; ++e) row += layer.w1.val[e] * X.row(layer.w1.col[e]);
   }
   const T zero = T(0);
   for (int u = 0; u < layer.hidden; ++u)
     for (Eigen::Index j = 0; j < n; ++j)
-      if (hidden_(u, j) < zero) hidden_(u, j) = zero;  // relu; a NaN stays NaN so overflow is seen
+      if (hidden(u, j) < zero) hidden(u, j) = zero;  // relu; a NaN stays NaN so overflow is seen
   for (int k = 0; k < layer.w2.stored_rows(); ++k) {
     auto row = X.row(layer.w2.out_row[k]);
-    for (int e = layer.w2.start[k]; e < layer.w2.start[k + 1]; ++e) row += layer.w2.val[e] * hidden_.row(layer.w2.col[e]);
+    for (int e = layer.w2.start[k]; e < layer.w2.start[k + 1]; ++e) row += layer.w2.val[e] * hidden.row(layer.w2.col[e]);
   }
   for (const auto& [r, b] : layer.b2) X.row(r).array() += b;
 }
@@ -160,8 +167,9 @@ void LoopedTransformer<T>::feed_forward(const Layer<T>& layer, Matrix<T>& X) {
 template <class T>
 void LoopedTransformer<T>::apply_layer(int layer, Matrix<T>& X) {
   if (X.rows() != d_) throw std::invalid_argument("punchcard has " + std::to_string(X.rows()) + " rows, the transformer " + std::to_string(d_));
-  attention(layers_[layer], X);
-  feed_forward(layers_[layer], X);
+  if (work_.size() != layers_.size()) work_.resize(layers_.size());
+  attention(layers_[layer], work_[layer], X);
+  feed_forward(layers_[layer], work_[layer], X);
 }
 
 template <class T>
