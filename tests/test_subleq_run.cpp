@@ -20,7 +20,7 @@ namespace {
 const std::string kExamples = std::string(LOOPCERT_SOURCE_DIR) + "/examples/subleq/";
 
 std::string official_dir() {
-  for (const std::string dir : {std::string(LOOPCERT_SOURCE_DIR) + "/../shared/compat/official", std::string(LOOPCERT_SOURCE_DIR) + "/examples/official"})
+  for (const std::string& dir : {std::string(LOOPCERT_SOURCE_DIR) + "/../shared/compat/official", std::string(LOOPCERT_SOURCE_DIR) + "/examples/official"})
     if (fs::exists(dir + "/ftrl_cmds.csv")) return dir;
   return "";
 }

@@ -75,15 +75,23 @@ LoopedTransformer<T>::LoopedTransformer(std::vector<Layer<T>> layers, int d, Att
 }
 
 namespace detail {
+// y += a * x over n entries (rows of a row-major matrix are contiguous). Plain loops:
+// Eigen block expressions cost more than the arithmetic at the sizes of a punchcard.
+template <class T>
+inline void axpy(const T& a, const T* x, T* y, Eigen::Index n) {
+  for (Eigen::Index j = 0; j < n; ++j) y[j] += a * x[j];
+}
+
 // out.row(k) = sum of val * X.row(col) over the entries of stored row k; `compact`
 // stores row k at index k, otherwise at out_row[k] (other rows are zero).
 template <class T>
 void project(const SparseRows<T>& m, const Matrix<T>& X, Matrix<T>& out, int out_rows, bool compact) {
-  if (out.rows() != out_rows || out.cols() != X.cols()) out.resize(out_rows, X.cols());
+  const Eigen::Index n = X.cols();
+  if (out.rows() != out_rows || out.cols() != n) out.resize(out_rows, n);
   out.setZero();
   for (int k = 0; k < m.stored_rows(); ++k) {
-    auto row = out.row(compact ? k : m.out_row[k]);
-    for (int e = m.start[k]; e < m.start[k + 1]; ++e) row += m.val[e] * X.row(m.col[e]);
+    T* row = out.data() + (compact ? k : m.out_row[k]) * n;
+    for (int e = m.start[k]; e < m.start[k + 1]; ++e) axpy(m.val[e], X.data() + m.col[e] * n, row, n);
   }
 }
 }  // namespace detail
@@ -103,8 +111,11 @@ void LoopedTransformer<T>::attention(const Layer<T>& layer, LayerWork& work, Mat
     // scores_(j, i) = sum_k K(k, i) Q(k, j): the score of key column i for query column
     // j, accumulated over the key dimension in order; each row is one softmax.
     scores_.setZero();
-    for (int k = 0; k < head.key_dim; ++k)
-      for (Eigen::Index j = 0; j < n; ++j) scores_.row(j) += hw.qx(k, j) * hw.kx.row(k);
+    for (int k = 0; k < head.key_dim; ++k) {
+      const T* q = hw.qx.data() + k * n;
+      const T* key = hw.kx.data() + k * n;
+      for (Eigen::Index j = 0; j < n; ++j) detail::axpy(q[j], key, scores_.data() + j * n, n);
+    }
     if (mode_ == AttentionMode::Softmax) {
       if constexpr (ScalarTraits<T>::has_exp) {
         // Stable softmax of each row: scale, subtract the maximum, exp, normalise.
@@ -132,13 +143,15 @@ void LoopedTransformer<T>::attention(const Layer<T>& layer, LayerWork& work, Mat
     // out(r, j) = sum_i V(r, i) P(i, j): one dot product per (value row, query column).
     const Eigen::Index dv = hw.vx.rows();
     if (hw.out.rows() != dv || hw.out.cols() != n) hw.out.resize(dv, n);
-    for (Eigen::Index r = 0; r < dv; ++r)
-      for (Eigen::Index j = 0; j < n; ++j) hw.out(r, j) = hw.vx.row(r).dot(scores_.row(j));
+    for (Eigen::Index r = 0; r < dv; ++r) {
+      const Eigen::Map<const Vector<T>> v(hw.vx.data() + r * n, n);
+      for (Eigen::Index j = 0; j < n; ++j) hw.out(r, j) = v.dot(Eigen::Map<const Vector<T>>(scores_.data() + j * n, n));
+    }
   }
   // Every head read the same X; only now add their outputs.
   for (std::size_t h = 0; h < layer.heads.size(); ++h) {
     const auto& rows = layer.heads[h].value.out_row;
-    for (std::size_t k = 0; k < rows.size(); ++k) X.row(rows[k]) += work.heads[h].out.row(k);
+    for (std::size_t k = 0; k < rows.size(); ++k) detail::axpy(T(1), work.heads[h].out.data() + k * n, X.data() + rows[k] * n, n);
   }
 }
 
@@ -150,16 +163,16 @@ void LoopedTransformer<T>::feed_forward(const Layer<T>& layer, LayerWork& work, 
   if (hidden.rows() != layer.hidden || hidden.cols() != n) hidden.resize(layer.hidden, n);
   for (int u = 0; u < layer.hidden; ++u) hidden.row(u).setConstant(layer.b1[u]);
   for (int k = 0; k < layer.w1.stored_rows(); ++k) {
-    auto row = hidden.row(layer.w1.out_row[k]);
-    for (int e = layer.w1.start[k]; e < layer.w1.start[k + 1]; ++e) row += layer.w1.val[e] * X.row(layer.w1.col[e]);
+    T* row = hidden.data() + layer.w1.out_row[k] * n;
+    for (int e = layer.w1.start[k]; e < layer.w1.start[k + 1]; ++e) detail::axpy(layer.w1.val[e], X.data() + layer.w1.col[e] * n, row, n);
   }
   const T zero = T(0);
-  for (int u = 0; u < layer.hidden; ++u)
-    for (Eigen::Index j = 0; j < n; ++j)
-      if (hidden(u, j) < zero) hidden(u, j) = zero;  // relu; a NaN stays NaN so overflow is seen
+  T* h = hidden.data();
+  for (Eigen::Index i = 0; i < hidden.size(); ++i)
+    if (h[i] < zero) h[i] = zero;  // relu; a NaN stays NaN so overflow is seen
   for (int k = 0; k < layer.w2.stored_rows(); ++k) {
-    auto row = X.row(layer.w2.out_row[k]);
-    for (int e = layer.w2.start[k]; e < layer.w2.start[k + 1]; ++e) row += layer.w2.val[e] * hidden.row(layer.w2.col[e]);
+    T* row = X.data() + layer.w2.out_row[k] * n;
+    for (int e = layer.w2.start[k]; e < layer.w2.start[k + 1]; ++e) detail::axpy(layer.w2.val[e], hidden.data() + layer.w2.col[e] * n, row, n);
   }
   for (const auto& [r, b] : layer.b2) X.row(r).array() += b;
 }

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# The main job of `make demo`: a SUBLEQ program run on the looped transformer in
+# lockstep with the exact machine, the authors' factorial program, and the lemma table.
+set -euo pipefail
+bin=${1:-build/loopcert}
+cd "$(dirname "$0")/.."
+echo "== 1. examples/subleq/factorial.sq on the looped transformer (double, default lambda)"
+"$bin" run examples/subleq/factorial.sq
+echo
+official=../shared/compat/official
+if [ -f "$official/ftrl_cmds.csv" ]; then
+  echo "== 2. the authors' ftrl program (7!, N = 15 bits), read from their CSV files unchanged"
+  "$bin" run --cmds "$official/ftrl_cmds.csv" --mem "$official/ftrl_init_mem.csv" --layout 2,10,23,15
+  echo
+fi
+echo "== 3. every lemma against its proved bound (loopcert verify, 200 random inputs each)"
+"$bin" verify
