@@ -81,6 +81,72 @@ template <class T>
 inline void axpy(const T& a, const T* x, T* y, Eigen::Index n) {
   for (Eigen::Index j = 0; j < n; ++j) y[j] += a * x[j];
 }
+// The same two roundings per entry (product, then sum) without a temporary number per
+// entry: MPFR and GMP values allocate, and allocation would dominate the run.
+inline void axpy(const MpfrReal& a, const MpfrReal* x, MpfrReal* y, Eigen::Index n) {
+  MpfrReal product;
+  for (Eigen::Index j = 0; j < n; ++j) {
+    mpfr_mul(product.raw(), a.raw(), x[j].raw(), MPFR_RNDN);
+    mpfr_add(y[j].raw(), y[j].raw(), product.raw(), MPFR_RNDN);
+  }
+}
+inline void axpy(const Rational& a, const Rational* x, Rational* y, Eigen::Index n) {
+  if (a == 0) return;  // exact: adding 0 * x changes nothing
+  Rational product;
+  for (Eigen::Index j = 0; j < n; ++j) {
+    if (x[j] == 0) continue;
+    mpq_mul(product.backend().data(), a.backend().data(), x[j].backend().data());
+    mpq_add(y[j].backend().data(), y[j].backend().data(), product.backend().data());
+  }
+}
+
+// sum_i a_i b_i. Eigen's dot for float and double (vectorised partial sums); in order,
+// without temporaries, for MPFR and rationals.
+template <class T>
+inline T dot(const T* a, const T* b, Eigen::Index n) {
+  return Eigen::Map<const Vector<T>>(a, n).dot(Eigen::Map<const Vector<T>>(b, n));
+}
+inline MpfrReal dot(const MpfrReal* a, const MpfrReal* b, Eigen::Index n) {
+  MpfrReal sum(0), product;
+  for (Eigen::Index i = 0; i < n; ++i) {
+    mpfr_mul(product.raw(), a[i].raw(), b[i].raw(), MPFR_RNDN);
+    mpfr_add(sum.raw(), sum.raw(), product.raw(), MPFR_RNDN);
+  }
+  return sum;
+}
+inline Rational dot(const Rational* a, const Rational* b, Eigen::Index n) {
+  Rational sum(0);
+  for (Eigen::Index i = 0; i < n; ++i)
+    if (a[i] != 0 && b[i] != 0) sum += a[i] * b[i];
+  return sum;
+}
+
+// Stable softmax of one row of scores, in place: scale by lambda, subtract the maximum,
+// exp, normalise. Eigen's array functions vectorise this for float and double (its exp
+// is accurate to about 1 ulp) and call the scalar exp otherwise.
+template <class T>
+inline void softmax_row(T* scores, Eigen::Index n, const T& lambda) {
+  auto row = Eigen::Map<Eigen::Array<T, 1, Eigen::Dynamic>>(scores, n);
+  row *= lambda;
+  const T top = row.maxCoeff();
+  row = (row - top).exp();
+  const T total = row.sum();
+  row /= total;
+}
+inline void softmax_row(MpfrReal* s, Eigen::Index n, const MpfrReal& lambda) {
+  MpfrReal top;
+  for (Eigen::Index i = 0; i < n; ++i) {
+    mpfr_mul(s[i].raw(), s[i].raw(), lambda.raw(), MPFR_RNDN);
+    if (i == 0 || s[i] > top) mpfr_set(top.raw(), s[i].raw(), MPFR_RNDN);
+  }
+  MpfrReal total(0);
+  for (Eigen::Index i = 0; i < n; ++i) {
+    mpfr_sub(s[i].raw(), s[i].raw(), top.raw(), MPFR_RNDN);
+    mpfr_exp(s[i].raw(), s[i].raw(), MPFR_RNDN);
+    mpfr_add(total.raw(), total.raw(), s[i].raw(), MPFR_RNDN);
+  }
+  for (Eigen::Index i = 0; i < n; ++i) mpfr_div(s[i].raw(), s[i].raw(), total.raw(), MPFR_RNDN);
+}
 
 // out.row(k) = sum of val * X.row(col) over the entries of stored row k; `compact`
 // stores row k at index k, otherwise at out_row[k] (other rows are zero).
@@ -118,17 +184,7 @@ void LoopedTransformer<T>::attention(const Layer<T>& layer, LayerWork& work, Mat
     }
     if (mode_ == AttentionMode::Softmax) {
       if constexpr (ScalarTraits<T>::has_exp) {
-        // Stable softmax of each row: scale, subtract the maximum, exp, normalise.
-        // Eigen's array functions vectorise this for float and double (its exp is
-        // accurate to about 1 ulp) and call the scalar exp otherwise.
-        scores_ *= layer.lambda;
-        for (Eigen::Index j = 0; j < n; ++j) {
-          auto row = scores_.row(j).array();
-          const T top = row.maxCoeff();
-          row = (row - top).exp();
-          const T total = row.sum();
-          row /= total;
-        }
+        for (Eigen::Index j = 0; j < n; ++j) detail::softmax_row(scores_.data() + j * n, n, layer.lambda);
       }
     } else {
       for (Eigen::Index j = 0; j < n; ++j) {
@@ -143,10 +199,8 @@ void LoopedTransformer<T>::attention(const Layer<T>& layer, LayerWork& work, Mat
     // out(r, j) = sum_i V(r, i) P(i, j): one dot product per (value row, query column).
     const Eigen::Index dv = hw.vx.rows();
     if (hw.out.rows() != dv || hw.out.cols() != n) hw.out.resize(dv, n);
-    for (Eigen::Index r = 0; r < dv; ++r) {
-      const Eigen::Map<const Vector<T>> v(hw.vx.data() + r * n, n);
-      for (Eigen::Index j = 0; j < n; ++j) hw.out(r, j) = v.dot(Eigen::Map<const Vector<T>>(scores_.data() + j * n, n));
-    }
+    for (Eigen::Index r = 0; r < dv; ++r)
+      for (Eigen::Index j = 0; j < n; ++j) hw.out(r, j) = detail::dot(hw.vx.data() + r * n, scores_.data() + j * n, n);
   }
   // Every head read the same X; only now add their outputs.
   for (std::size_t h = 0; h < layer.heads.size(); ++h) {
