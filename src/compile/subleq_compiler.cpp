@@ -62,19 +62,6 @@ LoopSpec subleq_loop(const Layout& layout, const blocks::BlockParams& params) {
   return loop;
 }
 
-std::vector<int> position_code(int column, int bits) {
-  std::vector<int> code(bits);
-  for (int k = 0; k < bits; ++k) code[k] = ((column >> (bits - 1 - k)) & 1) ? 1 : -1;
-  return code;
-}
-
-std::vector<int> integer_bits(std::int64_t value, int bits) {
-  const auto u = static_cast<std::uint64_t>(value);
-  std::vector<int> out(bits);
-  for (int k = 0; k < bits; ++k) out[k] = ((u >> (bits - 1 - k)) & 1ULL) ? 1 : -1;
-  return out;
-}
-
 namespace {
 void put(Matrix<Rational>& X, const RowBlock& block, int column, const std::vector<int>& bits) {
   for (int k = 0; k < block.size; ++k) X(block.row(k), column) = bits[k];
@@ -114,27 +101,23 @@ CompiledSubleq compile_subleq(const isa::SubleqProgram& program, const blocks::B
 
 DecodedState decode(const Layout& layout, const isa::SubleqProgram& program, const Matrix<double>& X, double tolerance) {
   DecodedState state;
-  auto bit = [&](int row, int column, const std::string& what) -> int {
-    const double v = X(row, column);
-    if (std::abs(v - 1) <= tolerance) return 1;
-    if (std::abs(v + 1) <= tolerance) return 0;
-    if (!state.invalid) state.invalid = InvalidEntry{row, column, v, layout.describe_row(row) + " at " + what};
-    return 0;
+  // Reads one block at one column; records the first entry that is not a bit.
+  auto read = [&](const RowBlock& block, int column, const std::string& where) {
+    std::vector<double> entries(block.size);
+    for (int k = 0; k < block.size; ++k) entries[k] = X(block.row(k), column);
+    const DecodedBits bits = decode_bits(entries, block.size, tolerance);
+    if (bits.invalid && !state.invalid) {
+      const int row = block.row(*bits.invalid);
+      state.invalid = InvalidEntry{row, column, X(row, column), layout.describe_row(row) + " at " + where};
+    }
+    return bits.unsigned_value;
   };
   const RowBlock& mem = layout.block("mem");
   for (int m = 0; m < program.cells(); ++m) {
     const int col = program.memory_column(m);
-    std::uint64_t u = 0;
-    for (int k = 0; k < mem.size; ++k) u = (u << 1) | static_cast<std::uint64_t>(bit(mem.row(k), col, layout.describe_column(col)));
-    std::int64_t value;
-    if (program.bits < 64 && (u >> (program.bits - 1)) & 1ULL) value = static_cast<std::int64_t>(u | (~0ULL << program.bits));
-    else value = static_cast<std::int64_t>(u);
-    state.memory.push_back(value);
+    state.memory.push_back(to_signed(read(mem, col, layout.describe_column(col)), program.bits));
   }
-  const RowBlock& pc = layout.block("pc");
-  const int work = layout.scratch().begin;
-  int code = 0;
-  for (int k = 0; k < pc.size; ++k) code = (code << 1) | bit(pc.row(k), work, "the work column");
+  const int code = static_cast<int>(read(layout.block("pc"), layout.scratch().begin, "the work column"));
   state.pc = layout.commands().contains(code) ? code - layout.commands().begin : -1;
   return state;
 }

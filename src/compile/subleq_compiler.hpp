@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "blocks/detail/params.hpp"
+#include "compile/encoding.hpp"
 #include "isa/program.hpp"
 #include "tf/layer_spec.hpp"
 #include "tf/layout.hpp"
@@ -35,10 +36,6 @@ CompiledSubleq compile_subleq(const isa::SubleqProgram& program, const blocks::B
 // The loop's layers for a given layout (shared by compile_subleq and the properties).
 LoopSpec subleq_loop(const Layout& layout, const blocks::BlockParams& params);
 
-// Positional code of column i: L bits, MSB first, +1 for a 1 bit and -1 for a 0 bit.
-std::vector<int> position_code(int column, int bits);
-// N-bit two's complement, MSB first, as +-1.
-std::vector<int> integer_bits(std::int64_t value, int bits);
 
 // Writes the state (pc, memory) and constants into an exact punchcard.
 Matrix<Rational> encode(const Layout& layout, const isa::SubleqProgram& program, int pc, const std::vector<std::int64_t>& memory);
