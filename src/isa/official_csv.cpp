@@ -1,3 +1,4 @@
+#include "isa/decimal.hpp"
 #include "isa/official_csv.hpp"
 
 #include <cerrno>
@@ -72,26 +73,6 @@ std::vector<Field> split_fields(const std::string& line) {
   return fields;
 }
 
-// Decimal integer with optional sign; nullopt if the text is not one. `overflow` is set
-// when it is one but does not fit in 64 bits.
-std::optional<std::int64_t> parse_decimal(const std::string& text, bool& overflow) {
-  overflow = false;
-  std::size_t start = 0;
-  if (!text.empty() && (text[0] == '+' || text[0] == '-')) start = 1;
-  if (start == text.size()) return std::nullopt;
-  for (std::size_t i = start; i < text.size(); ++i) {
-    if (text[i] < '0' || text[i] > '9') return std::nullopt;
-  }
-  const char* first = text.data() + (text[0] == '+' ? 1 : 0);  // from_chars rejects '+'
-  std::int64_t value = 0;
-  const auto [ptr, ec] = std::from_chars(first, text.data() + text.size(), value);
-  if (ec == std::errc::result_out_of_range) {
-    overflow = true;
-    return std::nullopt;
-  }
-  if (ec != std::errc() || ptr != text.data() + text.size()) return std::nullopt;
-  return value;
-}
 
 std::string read_file(const std::string& path, const char* what) {
   std::ifstream in(path, std::ios::binary);
