@@ -139,3 +139,7 @@ inline double default_lambda(int n, int L, const LoopConstants& k, double margin
 }
 
 }  // namespace loopcert::bounds
+
+// The sigmoid lemma's bounds (staircase a-priori bound, rounding) live beside their
+// construction, in analysis/sigmoid_bound.hpp (bounds::sigmoid_staircase and
+// bounds::sigmoid_rounding), and the precision prediction in analysis/precision_bound.hpp.

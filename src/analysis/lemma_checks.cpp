@@ -17,6 +17,9 @@ LOOPCERT_EXTERN(double)
 LOOPCERT_EXTERN(long double)
 LOOPCERT_EXTERN(MpfrReal)
 LOOPCERT_EXTERN(Rational)
+// float128 and the emulated formats: lemma_checks_float128.cpp, lemma_checks_emulated.cpp.
+LemmaTrial run_lemma_trial_float128(const std::string&, const ScalarSpec&, std::uint64_t, const LemmaSettings&);
+LemmaTrial run_lemma_trial_emulated(const std::string&, const ScalarSpec&, std::uint64_t, const LemmaSettings&);
 
 const std::vector<std::string>& lemma_names() {
   static const std::vector<std::string> names{"read", "write", "increment", "subtract", "flag", "branch", "correct"};
@@ -40,6 +43,12 @@ LemmaTrial run_lemma_trial(const std::string& lemma, const ScalarSpec& scalar, s
       return run_lemma_trial_t<MpfrReal>(lemma, scalar, seed, settings, AttentionMode::Softmax);
     }
     case ScalarKind::Exact: return run_lemma_trial_t<Rational>(lemma, scalar, seed, settings, AttentionMode::Hardmax);
+    case ScalarKind::Float128: return run_lemma_trial_float128(lemma, scalar, seed, settings);
+    case ScalarKind::Bf16:
+    case ScalarKind::Fp16:
+    case ScalarKind::Tf32:
+    case ScalarKind::Fp8e4m3:
+    case ScalarKind::Fp8e5m2: return run_lemma_trial_emulated(lemma, scalar, seed, settings);
     default: throw std::invalid_argument("scalar '" + scalar.name() + "' is not available for lemma checks yet");
   }
 }

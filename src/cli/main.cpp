@@ -6,6 +6,7 @@
 
 #include "cli/common.hpp"
 #include "cli/run_command.hpp"
+#include "cli/search_command.hpp"
 #include "cli/verify_command.hpp"
 #include "isa/errors.hpp"
 #include "tf/layout.hpp"
@@ -17,6 +18,7 @@ int main(int argc, char** argv) {
   Handler handler;
   add_run_command(app, handler);
   add_verify_command(app, handler);
+  add_search_command(app, handler);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -8,16 +8,8 @@
 #include <nlohmann/json.hpp>
 
 #include "analysis/lemma_checks.hpp"
-#if __has_include("cli/sigmoid_cli.hpp")
+#include "cli/formats_command.hpp"
 #include "cli/sigmoid_cli.hpp"
-#define LOOPCERT_HAS_SIGMOID 1
-#else
-namespace loopcert::cli {
-struct SigmoidOptions {};
-inline void add_sigmoid_verify_options(CLI::App&, SigmoidOptions&) {}
-inline int run_verify_sigmoid(const SigmoidOptions&, const VerifyCommon&) { throw UsageError("verify sigmoid is not built yet"); }
-}  // namespace loopcert::cli
-#endif
 
 namespace loopcert::cli {
 
@@ -27,6 +19,7 @@ struct VerifyArgs {
   std::vector<std::string> lemmas;
   VerifyCommon common;
   SigmoidOptions sigmoid;
+  FormatsOptions formats;
 };
 
 // splitmix64: independent, reproducible seeds for trial i of a run with seed s.
@@ -72,9 +65,13 @@ int verify(const VerifyArgs& args) {
   std::vector<std::string> lemmas = args.lemmas;
   if (lemmas.empty()) lemmas = analysis::lemma_names();
   for (const auto& l : lemmas)
-    if (!analysis::is_lemma(l) && l != "sigmoid")
-      throw UsageError("unknown lemma '" + l + "' (expected read, write, increment, subtract, flag, branch, correct or sigmoid)");
+    if (!analysis::is_lemma(l) && l != "sigmoid" && l != "formats")
+      throw UsageError("unknown lemma '" + l + "' (expected read, write, increment, subtract, flag, branch, correct, sigmoid or formats)");
   if (args.common.trials < 1) throw UsageError("--trials must be at least 1");
+  if (std::find(lemmas.begin(), lemmas.end(), "formats") != lemmas.end()) {
+    if (lemmas.size() > 1) throw UsageError("verify formats runs on its own: loopcert verify formats [--program P]");
+    return run_verify_formats(args.formats, args.common);
+  }
   if (std::find(lemmas.begin(), lemmas.end(), "sigmoid") != lemmas.end()) {
     if (lemmas.size() > 1) throw UsageError("verify sigmoid runs on its own (its options differ): loopcert verify sigmoid --f NAME ...");
     return run_verify_sigmoid(args.sigmoid, args.common);
@@ -144,11 +141,12 @@ void add_verify_command(CLI::App& app, Handler& handler) {
   auto args = std::make_shared<VerifyArgs>();
   CLI::App* cmd = app.add_subcommand("verify", "Check each lemma's construction against its proved bound on random valid inputs");
   cmd->add_option("LEMMA", args->lemmas, "lemmas: read write increment subtract flag branch correct (default: all seven), or sigmoid");
-  cmd->add_option("--scalar", args->common.scalar, "scalar type: double, float, long-double, mpfr:P, exact")->capture_default_str();
+  cmd->add_option("--scalar", args->common.scalar, "scalar type: " + scalar_names_help())->capture_default_str();
   cmd->add_option("--trials", args->common.trials, "random inputs per lemma")->capture_default_str();
   cmd->add_option("--seed", args->common.seed, "seed of the random inputs (a run is reproducible from it)")->capture_default_str();
   cmd->add_flag("--json", args->common.json, "print one JSON object on stdout");
   add_sigmoid_verify_options(*cmd, args->sigmoid);
+  add_formats_verify_options(*cmd, args->formats);
   cmd->callback([&handler, args] { handler = [args] { return verify(*args); }; });
 }
 

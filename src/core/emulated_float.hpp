@@ -131,7 +131,7 @@ constexpr double round_to_format(double x, const FormatSpec& f) {
   const int s = f.emin - f.precision + 53 - e;
   const std::uint64_t q =
       (m + ((std::uint64_t(1) << (s - 1)) - 1) + ((m >> s) & 1)) >> s;  // q <= 2^(p-1)
-  const double r = double(q) * pow2(f.emin - f.precision + 1);         // exact
+  const double r = double(q) * detail::pow2(f.emin - f.precision + 1);         // exact
   return std::bit_cast<double>(sign | std::bit_cast<std::uint64_t>(r));
 }
 

@@ -1,0 +1,148 @@
+#include "analysis/precision_bound.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+#include <mpfr.h>
+
+namespace loopcert::bounds {
+
+int significant_bits(const Rational& q) {
+  if (q == 0) return 0;
+  const BigInt num = abs(boost::multiprecision::numerator(q));
+  const BigInt den = boost::multiprecision::denominator(q);
+  // dyadic: the (reduced) denominator is a power of two
+  if (boost::multiprecision::msb(den) != boost::multiprecision::lsb(den)) return -1;
+  const unsigned low = boost::multiprecision::lsb(num);  // num is odd unless den == 1
+  return static_cast<int>(boost::multiprecision::msb(num) - low) + 1;
+}
+
+namespace {
+template <class Fn>
+void for_each_weight(const LoopSpec& loop, Fn&& fn) {
+  for (const auto& l : loop.layers) {
+    for (const auto& h : l.heads) {
+      for (const auto& e : h.query.entries) fn(e.value);
+      for (const auto& e : h.key.entries) fn(e.value);
+      for (const auto& e : h.value.entries) fn(e.value);
+    }
+    for (const auto& e : l.ffn.w1.entries) fn(e.value);
+    for (const auto& b : l.ffn.b1) fn(b);
+    for (const auto& e : l.ffn.w2.entries) fn(e.value);
+    for (const auto& [row, b] : l.ffn.b2) fn(b);
+  }
+}
+
+const LayerSpec& layer_named(const LoopSpec& loop, const std::string& name) {
+  for (const auto& l : loop.layers)
+    if (l.name == name) return l;
+  throw std::invalid_argument("loop_budget: the loop has no layer '" + name + "' (not the SUBLEQ loop of compile_subleq)");
+}
+}  // namespace
+
+int max_weight_bits(const LoopSpec& loop) {
+  int widest = 0;
+  for_each_weight(loop, [&](const Rational& q) {
+    const int b = significant_bits(q);
+    widest = (b < 0 || widest < 0) ? -1 : std::max(widest, b);
+  });
+  return widest;
+}
+
+double max_weight_magnitude(const LoopSpec& loop) {
+  double top = 0;
+  for_each_weight(loop, [&](const Rational& q) { top = std::max(top, std::abs(to_double(q))); });
+  return top;
+}
+
+LoopRounding loop_rounding(const LoopSpec& loop, double u) {
+  LoopRounding r;
+  r.u = u;
+  r.fetch = ffn_rounding(layer_named(loop, "fetch"), u, 2);
+  r.operands = ffn_rounding(layer_named(loop, "operands"), u, 2);
+  r.arithmetic = ffn_rounding(layer_named(loop, "arithmetic"), u, 2);
+  r.write = ffn_rounding(layer_named(loop, "write"), u, 2);
+  r.branch = ffn_rounding(layer_named(loop, "branch"), u, 2);
+  r.weight_bits = max_weight_bits(loop);
+  r.max_weight = max_weight_magnitude(loop);
+  return r;
+}
+
+LoopBudget loop_budget(const LoopSpec& loop, int n, int L, int N, double lambda, double u, const LoopConstants& k,
+                       int precision_bits, double max_finite) {
+  return loop_budget(loop_rounding(loop, u), n, L, N, lambda, k, precision_bits, max_finite);
+}
+
+LoopBudget loop_budget(const LoopRounding& rounding, int n, int L, int N, double lambda, const LoopConstants& k, int precision_bits,
+                       double max_finite) {
+  LoopBudget b;
+  auto fail = [&](const std::string& why) {
+    b.holds = false;
+    b.failing = why;
+    return b;
+  };
+  const double u = rounding.u;
+  if (precision_bits > 0) {
+    b.weight_bits = rounding.weight_bits;
+    if (b.weight_bits < 0 || b.weight_bits > precision_bits)
+      return fail("weights not representable: the widest needs " + std::to_string(b.weight_bits) + " bits, the format has " +
+                  std::to_string(precision_bits));
+    if (rounding.max_weight > max_finite) return fail("a weight exceeds the format's largest finite value");
+  }
+  const double e_s = k.snap, e = k.threshold, C = k.write_gate;
+
+  const double r_fetch = rounding.fetch, r_operands = rounding.operands, r_arith = rounding.arithmetic, r_write = rounding.write,
+               r_branch = rounding.branch;
+
+  // Outputs that do not depend on the incoming state error (given the thresholds hold):
+  // the snapped copies, the corrected pc, and what the arithmetic makes of them.
+  b.snapped = r_fetch;                                 // ins_a/b/c after the fetch's snap; pc after correct(pc)
+  b.operands = r_operands;                             // val_a/val_b after the operands' snap
+  b.diff = subtract_output(N, b.operands) + r_arith;   // diff bits
+  b.next = increment_output(L, b.snapped) + r_arith;   // pc + 1 bits (from the corrected pc)
+  b.flag = flag_output(N, b.diff) + r_write;
+  b.rho_pc = branch_output(std::max(b.snapped, b.next), b.flag) + r_branch;
+  b.rho_mem = r_branch;                                // correct(mem): every cell within e comes out within r_branch
+  if (!std::isfinite(b.diff)) return fail("subtract: the adder's amplified operand error 2^N * " + std::to_string(b.operands) + " reaches 1");
+  if (!std::isfinite(b.next)) return fail("increment: the pc error reaches 2^-L");
+  if (!std::isfinite(b.flag)) return fail("flag: N times the diff error reaches 1");
+  if (!std::isfinite(b.rho_pc)) return fail("branch: the selected pointer's error reaches 1");
+
+  // Conditions at the steady state (the first loop, from an exact state, is dominated).
+  if (b.rho_pc > e) return fail("pc after branch exceeds the correction threshold");
+  if (b.rho_mem > e) return fail("memory after correct exceeds the correction threshold");
+  b.fetch_read = read_attention(n, L, lambda, b.rho_pc) + rounding_attention(n, L, lambda, u, b.rho_pc);
+  if (!(b.fetch_read <= e_s)) return fail("fetch: the instruction copy exceeds the snap threshold");
+  const double d2 = std::max(b.snapped, b.rho_mem);
+  b.operand_read = read_attention(n, L, lambda, d2) + rounding_attention(n, L, lambda, u, d2);
+  if (!(b.operand_read <= e_s)) return fail("operands: the operand copy exceeds the snap threshold");
+  const double d4 = std::max({b.snapped, b.diff, b.rho_mem});
+  b.written = write_output(n, L, lambda, d4, C) + (2 * C + 2) * rounding_attention(n, L, lambda, u, d4) + r_write;
+  if (!(b.written <= e)) return fail("write: the written cell exceeds the correction threshold");
+  b.holds = true;
+  return b;
+}
+
+double rounded_lambda(const Rational& lambda, int precision_bits) {
+  if (precision_bits <= 0) return to_double(lambda);
+  mpfr_t x;
+  mpfr_init2(x, std::min(precision_bits, 53));
+  mpfr_set_q(x, lambda.backend().data(), MPFR_RNDN);
+  const double d = mpfr_get_d(x, MPFR_RNDN);
+  mpfr_clear(x);
+  return d;
+}
+
+int predicted_bits(const LoopSpec& loop, int n, int L, int N, const Rational& lambda, const LoopConstants& k, int max_bits) {
+  auto ok = [&](int P) { return loop_budget(loop, n, L, N, rounded_lambda(lambda, P), std::ldexp(1.0, -P), k, P).holds; };
+  if (!ok(max_bits)) return -1;
+  int lo = 1, hi = max_bits;  // fails at lo (P = 1 is no format), holds at hi
+  while (hi - lo > 1) {
+    const int mid = lo + (hi - lo) / 2;
+    (ok(mid) ? hi : lo) = mid;
+  }
+  return hi;
+}
+
+}  // namespace loopcert::bounds

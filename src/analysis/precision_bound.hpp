@@ -1,0 +1,74 @@
+// The precision the proofs say suffices: the loop's rounding budget (proofs/precision.md,
+// the explicit form of Proposition 4 of proofs/subleq_loop.md).
+//
+// At unit roundoff u (P significand bits, u = 2^-P) the loop is followed layer by layer
+// with the bound functions of analysis/bounds.hpp: the attention errors of the reads and
+// the write (exact part + rounding_attention), the snapped and corrected outputs
+// (ffn_rounding of each layer's own weights), the adder's amplification
+// (subtract_output, increment_output), flag_output and branch_output. The state error
+// carried from one loop to the next (rho_mem, rho_pc) comes out of `correct` and
+// `branch` and does not depend on the incoming error as long as every threshold holds,
+// so one pass at the steady state decides every loop. `predicted_bits` is the smallest P
+// for which every condition holds; with u = 0 the conditions reduce to loop_is_exact.
+#pragma once
+#include <limits>
+#include <string>
+
+#include "analysis/bounds.hpp"
+#include "tf/layer_spec.hpp"
+
+namespace loopcert::bounds {
+
+struct LoopBudget {
+  bool holds = false;
+  std::string failing;       // the first condition that fails, in words ("" when it holds)
+  // Errors (absolute, against the ideal +-1 / 0 / code) at the steady state.
+  double fetch_read = 0;     // fetch attention copy before the snap (<= snap)
+  double operand_read = 0;   // operand attention copies before the snap (<= snap)
+  double snapped = 0;        // ins_a/b/c after the snap
+  double operands = 0;       // val_a/val_b after the snap
+  double diff = 0;           // diff bits after the adder
+  double next = 0;           // pc + 1 bits
+  double written = 0;        // the written cell before `correct` (<= threshold)
+  double flag = 0;
+  double rho_pc = 0;         // pc after branch: carried into the next loop
+  double rho_mem = 0;        // memory after correct: carried into the next loop
+  int weight_bits = 0;       // significant bits the widest weight needs
+};
+
+// Significant bits of a dyadic rational (odd numerator's bit length); -1 if q is not
+// dyadic (then no binary format holds it exactly); 0 for q = 0.
+int significant_bits(const Rational& q);
+// The widest weight or bias of the loop (lambda is not counted: see loop_budget).
+int max_weight_bits(const LoopSpec& loop);
+// Largest |entry| of the loop's weights (for formats with a largest finite value).
+double max_weight_magnitude(const LoopSpec& loop);
+
+// The parts of the budget that do not depend on lambda: each layer's ffn_rounding at u
+// and the weights' width and size (computed once when many lambdas are tried).
+struct LoopRounding {
+  double u = 0;
+  double fetch = 0, operands = 0, arithmetic = 0, write = 0, branch = 0;
+  int weight_bits = 0;
+  double max_weight = 0;
+};
+LoopRounding loop_rounding(const LoopSpec& loop, double u);
+
+// The budget at unit roundoff u. lambda: the temperature as the format holds it
+// (rounded_lambda: instantiate rounds lambda once, like every weight; 3.55 is not dyadic).
+// precision_bits: significand bits of the format (weights
+// must be representable: P >= max_weight_bits), 0 to skip that check (exact
+// arithmetic). max_finite: the format's largest value (+inf for MPFR).
+LoopBudget loop_budget(const LoopSpec& loop, int n, int L, int N, double lambda, double u, const LoopConstants& k,
+                       int precision_bits, double max_finite = std::numeric_limits<double>::infinity());
+LoopBudget loop_budget(const LoopRounding& r, int n, int L, int N, double lambda, const LoopConstants& k, int precision_bits,
+                       double max_finite = std::numeric_limits<double>::infinity());
+
+// lambda rounded to P bits (to nearest; P >= 53 or P <= 0: the nearest double).
+double rounded_lambda(const Rational& lambda, int precision_bits);
+
+// The smallest P in [2, max_bits] for which loop_budget holds at u = 2^-P (MPFR: no
+// exponent limit); -1 if none. The budget is monotone in P, so this is a bisection.
+int predicted_bits(const LoopSpec& loop, int n, int L, int N, const Rational& lambda, const LoopConstants& k, int max_bits = 4096);
+
+}  // namespace loopcert::bounds

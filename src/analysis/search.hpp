@@ -1,0 +1,98 @@
+// Searches over the arithmetic: the smallest MPFR precision, the interval of softmax
+// temperatures, and the full (precision x lambda) grid at which a program runs in
+// lockstep with the reference machine (`loopcert search`), each next to the prediction
+// of the bounds (analysis/bounds.hpp, analysis/precision_bound.hpp).
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "analysis/lockstep.hpp"
+#include "core/rational.hpp"
+#include "core/scalar_name.hpp"
+#include "isa/program.hpp"
+
+namespace loopcert::analysis {
+
+// One lockstep run of a search (layer tracking off; stops at the first divergence).
+struct Probe {
+  ScalarSpec scalar;
+  Rational lambda;
+  bool agree = false;
+  std::int64_t loops = 0, steps = 0;
+  double max_drift = 0;
+  std::optional<Divergence> divergence;
+  double seconds = 0;
+  std::string engine;
+};
+
+// Progress lines for stderr (called from worker threads under a lock).
+using SearchLog = std::function<void(const std::string&)>;
+
+struct SearchCommon {
+  std::int64_t max_steps = 100000;
+  double tolerance = 0.25;
+  blocks::BlockParams params;  // lambda is set by the search
+  int jobs = 1;                // runs in parallel (threads)
+  SearchLog log;
+};
+
+// Facts of a scalar type the predictions need.
+int scalar_precision_bits(const ScalarSpec& s);    // significand bits (mpfr:P -> P)
+double scalar_max_finite(const ScalarSpec& s);     // largest finite value (+inf for MPFR)
+
+// --- precision ---------------------------------------------------------------------
+struct PrecisionSearch {
+  Rational lambda;
+  long lo = 2, hi = 64;
+  std::optional<long> bits_min;        // smallest P with every precision P..hi agreeing; empty if hi fails
+  long bisection_bits = 0;             // where the bisection landed (before the confirming scan)
+  std::vector<long> fails_above;       // precisions in (bisection, hi] that failed: non-monotone
+  std::vector<long> non_monotone;      // precisions below bits_min that agreed (bits_min - 2 is always run)
+  std::vector<Probe> runs;             // every run, in the order made
+  int predicted_bits = -1;             // bounds: smallest P for which loop_budget holds (-1: none)
+  double seconds = 0;
+};
+PrecisionSearch search_precision(const isa::SubleqProgram& program, const Rational& lambda, long lo, long hi, const SearchCommon& common);
+
+// --- lambda ------------------------------------------------------------------------
+struct LambdaSearch {
+  ScalarSpec scalar;
+  Rational resolution;
+  Rational cap;                        // the largest lambda tried for the upper end
+  std::optional<Rational> lambda_min;  // smallest agreeing lambda (multiple of R); lambda_min - R fails
+  std::optional<Rational> lambda_max;  // largest agreeing lambda; lambda_max + R fails; empty: none up to cap
+  std::vector<Rational> non_monotone;  // lambda_min - 2R agreed, or a failing grid point inside the interval
+  std::vector<Probe> runs;
+  std::optional<Probe> best;           // agreeing probe with the smallest drift, else the longest failing run
+  double predicted_lambda = 0;         // bounds, exact arithmetic: smallest multiple of R with loop_is_exact
+  std::optional<double> predicted_lambda_rounding;  // with the scalar's rounding (loop_budget), if any <= 200
+  double default_lambda = 0;           // the CLI default (bounds, margin 1/2)
+  double seconds = 0;
+};
+LambdaSearch search_lambda(const isa::SubleqProgram& program, const ScalarSpec& scalar, const Rational& resolution,
+                           const Rational& cap, const SearchCommon& common);
+
+// --- grid --------------------------------------------------------------------------
+struct GridSearch {
+  long lo = 0, hi = 0;
+  std::vector<Rational> lambdas;
+  std::vector<Probe> cells;            // bits-major: (lo, lambda0), (lo, lambda1), ...
+  std::vector<bool> predicted;         // loop_budget holds in this cell
+  std::vector<int> predicted_bits;     // per lambda (-1: none)
+  double predicted_lambda = 0;
+  double seconds = 0;
+};
+GridSearch search_grid(const isa::SubleqProgram& program, long lo, long hi, const Rational& a, const Rational& b,
+                       const Rational& step, const SearchCommon& common);
+
+// The exact-arithmetic prediction: the smallest multiple of `resolution` for which
+// loop_is_exact holds (margin 1), up to 200.
+double predicted_lambda_exact(const isa::SubleqProgram& program, const blocks::BlockParams& params, const Rational& resolution);
+
+// Runs one probe (compiles the program).
+Probe probe(const isa::SubleqProgram& program, const ScalarSpec& scalar, const Rational& lambda, const SearchCommon& common);
+
+}  // namespace loopcert::analysis

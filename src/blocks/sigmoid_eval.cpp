@@ -1,0 +1,195 @@
+// Running the sigmoid block with the engine, at every scalar it supports: the engine's
+// explicit instantiations (src/tf/transformer_*.cpp) for float, double, long double,
+// float128, MpfrReal and the emulated formats; this file instantiates only
+// BlockEvaluator<T> on top of them.
+//
+// core/emulated_float.hpp first: its round_to_format calls pow2 unqualified, which is
+// ambiguous once core/rational.hpp (loopcert::pow2) has been seen (see core/scalar.hpp).
+#include "core/emulated_float.hpp"
+
+#include <boost/multiprecision/gmp.hpp>
+#include <cmath>
+#include <random>
+#include <stdexcept>
+
+#include "blocks/sigmoid.hpp"
+
+namespace loopcert::sigmoid {
+
+namespace {
+Rational exact_value(float v) { return Rational(static_cast<double>(v)); }
+Rational exact_value(double v) { return Rational(v); }
+Rational exact_value(long double v) {
+  mpfr_t x;
+  mpfr_init2(x, 64);
+  mpfr_set_ld(x, v, MPFR_RNDN);  // exact
+  Rational q;
+  mpfr_get_q(q.backend().data(), x);
+  mpfr_clear(x);
+  return q;
+}
+Rational exact_value(const MpfrReal& v) {
+  Rational q;
+  mpfr_get_q(q.backend().data(), v.raw());
+  return q;
+}
+template <const FormatSpec& F>
+Rational exact_value(const Emulated<F>& v) {
+  return Rational(v.value());
+}
+// float128 = hi + mid + lo exactly: each step removes at least 53 of the 113 bits.
+Rational exact_value(const Float128& v) {
+  if (!boost::multiprecision::isfinite(v)) return Rational(0);
+  const double hi = static_cast<double>(v);
+  const Float128 r1 = v - Float128(hi);  // exact
+  const double mid = static_cast<double>(r1);
+  const double lo = static_cast<double>(r1 - Float128(mid));  // exact: at most 7 bits remain
+  return Rational(hi) + Rational(mid) + Rational(lo);
+}
+
+template <class T>
+bool finite_value(const T& v) {
+  return ScalarTraits<T>::is_finite(v);
+}
+
+template <class T>
+std::vector<Sample> run(const SigmoidBlock& block, const std::vector<Point>& points) {
+  BlockEvaluator<T> evaluator(block);
+  const bool two = block.target.inputs() == 2;
+  const Target& t = block.target;
+  std::vector<Sample> out;
+  out.reserve(points.size());
+  for (const Point& p : points) {
+    const T x = ScalarTraits<T>::from_rational(p.x);
+    const T y = ScalarTraits<T>::from_rational(two ? p.y : Rational(0));
+    Sample s;
+    if (!finite_value(x) || !finite_value(y)) continue;
+    s.x = exact_value(x);
+    s.y = two ? exact_value(y) : Rational(0);
+    if (s.x < t.lo || s.x > t.hi) continue;
+    if (two && (s.y < t.lo || s.y > t.hi)) continue;
+    const T v = evaluator(x, y);
+    s.finite = finite_value(v);
+    if (s.finite) s.out = exact_value(v);
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+}  // namespace
+
+template <class T>
+BlockEvaluator<T>::BlockEvaluator(const SigmoidBlock& block, int batch)
+    : tf_(instantiate<T>(block.loop, AttentionMode::Softmax)),
+      X_(to_scalar<T>(initial_punchcard(block, batch))),
+      batch_(batch),
+      x_row_(block.layout.row("x")),
+      y_row_(block.layout.has("y") ? block.layout.row("y") : -1),
+      out_row_(block.layout.row("out")) {}
+
+template <class T>
+T BlockEvaluator<T>::operator()(const T& x, const T& y) {
+  for (Eigen::Index j = 0; j < X_.cols(); ++j) X_(out_row_, j) = T(0);
+  X_(x_row_, 0) = x;
+  if (y_row_ >= 0) X_(y_row_, 0) = y;
+  tf_.apply_layer(0, X_);
+  return X_(out_row_, 0);
+}
+
+template <class T>
+void BlockEvaluator<T>::operator()(const T* xs, const T* ys, T* out) {
+  for (Eigen::Index j = 0; j < X_.cols(); ++j) X_(out_row_, j) = T(0);
+  for (int j = 0; j < batch_; ++j) {
+    X_(x_row_, j) = xs[j];
+    if (y_row_ >= 0) X_(y_row_, j) = ys ? ys[j] : T(0);
+  }
+  tf_.apply_layer(0, X_);
+  for (int j = 0; j < batch_; ++j) out[j] = X_(out_row_, j);
+}
+
+template class BlockEvaluator<float>;
+template class BlockEvaluator<double>;
+template class BlockEvaluator<long double>;
+template class BlockEvaluator<Float128>;
+template class BlockEvaluator<MpfrReal>;
+template class BlockEvaluator<bf16>;
+template class BlockEvaluator<fp16>;
+template class BlockEvaluator<tf32>;
+template class BlockEvaluator<fp8e4m3>;
+template class BlockEvaluator<fp8e5m2>;
+
+std::string unsupported_reason(const ScalarSpec& scalar) {
+  switch (scalar.kind) {
+    case ScalarKind::Exact:
+      return "the sigmoid block needs softmax attention (exp); scalar 'exact' runs hardmax attention";
+    case ScalarKind::Mpfi:
+      return "scalar '" + scalar.name() + "' is not an engine scalar (the fitted bound is certified with MPFI separately)";
+    default: return "";
+  }
+}
+
+std::vector<Sample> evaluate(const SigmoidBlock& block, const std::vector<Point>& points, const ScalarSpec& scalar) {
+  switch (scalar.kind) {
+    case ScalarKind::Float: return run<float>(block, points);
+    case ScalarKind::Double: return run<double>(block, points);
+    case ScalarKind::LongDouble: return run<long double>(block, points);
+    case ScalarKind::Float128: return run<Float128>(block, points);
+    case ScalarKind::Mpfr: {
+      MpfrPrecisionScope scope(scalar.precision);
+      return run<MpfrReal>(block, points);
+    }
+    case ScalarKind::Bf16: return run<bf16>(block, points);
+    case ScalarKind::Fp16: return run<fp16>(block, points);
+    case ScalarKind::Tf32: return run<tf32>(block, points);
+    case ScalarKind::Fp8e4m3: return run<fp8e4m3>(block, points);
+    case ScalarKind::Fp8e5m2: return run<fp8e5m2>(block, points);
+    default: break;
+  }
+  throw std::invalid_argument(unsupported_reason(scalar));
+}
+
+std::vector<Point> sample_points(const Target& target, int grid, int random, std::uint64_t seed) {
+  std::vector<Point> points;
+  const Rational w = target.hi - target.lo;
+  auto at = [&](const Rational& fraction) { return Rational(target.lo + w * fraction); };
+  std::mt19937_64 rng(seed);
+  const std::uint64_t denom = std::uint64_t(1) << 30;
+  auto draw = [&] { return at(Rational(static_cast<long long>(rng() % (denom + 1)), static_cast<long long>(denom))); };
+  if (target.inputs() == 1) {
+    for (int k = 0; k < grid; ++k) points.push_back({grid == 1 ? target.lo : at(Rational(k, grid - 1)), Rational(0)});
+    for (int k = 0; k < random; ++k) points.push_back({draw(), Rational(0)});
+  } else {
+    int g = 1;
+    while (g * g < grid) ++g;
+    for (int i = 0; i < g; ++i)
+      for (int j = 0; j < g; ++j)
+        points.push_back({g == 1 ? target.lo : at(Rational(i, g - 1)), g == 1 ? target.lo : at(Rational(j, g - 1))});
+    for (int k = 0; k < random; ++k) {
+      Rational x = draw();
+      points.push_back({x, draw()});
+    }
+  }
+  return points;
+}
+
+ErrorSummary measure(const Target& target, const std::vector<Sample>& samples, long precision) {
+  ErrorSummary e;
+  MpfrPrecisionScope scope(precision);
+  for (const Sample& s : samples) {
+    ++e.points;
+    if (!s.finite) {
+      if (e.finite) e.argmax = {s.x, s.y};
+      e.finite = false;
+      e.max_error = INFINITY;
+      continue;
+    }
+    MpfrReal d = MpfrReal(s.out) - evaluate_target(target, s.x, s.y);
+    const double err = mpfr_get_d(abs(d).raw(), MPFR_RNDU);
+    if (e.finite && err >= e.max_error) {
+      e.max_error = err;
+      e.argmax = {s.x, s.y};
+    }
+  }
+  return e;
+}
+
+}  // namespace loopcert::sigmoid

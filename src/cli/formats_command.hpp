@@ -1,0 +1,32 @@
+// `loopcert verify formats [--program P]`: the example programs in every scalar type at
+// its best lambda (src/analysis/search.hpp), with the reason for each failure: the layer
+// (block) and the quantity (row) where the error first exceeds the tolerance, and the
+// weights the format cannot hold.
+#pragma once
+#include <CLI/CLI.hpp>
+
+#include <string>
+#include <vector>
+
+#include "cli/common.hpp"
+
+namespace loopcert::cli {
+
+struct FormatsOptions {
+  std::vector<std::string> programs;  // .sq files; empty: examples/subleq/*.sq
+  std::string formats;                // comma-separated scalar names; empty: every format
+  std::string resolution = "0.05";
+  std::string lambda_max = "100000";
+  std::int64_t search_steps = 1000;   // steps of each lambda-search run (the run at the best lambda goes to the end)
+  std::int64_t max_steps = 100000;
+  int jobs = 0;
+};
+
+// Adds --program, --formats, --resolution, --lambda-max, --search-steps, --jobs to `verify`.
+void add_formats_verify_options(CLI::App& verify, FormatsOptions& options);
+
+// Prints the formats table (text, or JSON with common.json). Exit 0 when every format
+// the bounds certify (double, long-double, float128) agrees on every program, else 1.
+int run_verify_formats(const FormatsOptions& options, const VerifyCommon& common);
+
+}  // namespace loopcert::cli

@@ -1,0 +1,27 @@
+// `loopcert search precision|lambda|grid`: minimum precision, temperature interval and
+// the (precision x lambda) phase grid of a program, next to the bounds' predictions
+// (src/analysis/search.hpp). `search terms` comes from the sigmoid CLI when present.
+#pragma once
+#include <CLI/CLI.hpp>
+
+#include <string>
+
+#include "cli/common.hpp"
+#include "core/rational.hpp"
+
+namespace loopcert::cli {
+
+void add_search_command(CLI::App& app, Handler& handler);
+
+// Parsers shared with `verify formats`; each throws UsageError naming the flag.
+struct BitsRange {
+  long lo = 0, hi = 0;
+};
+BitsRange parse_bits_range(const std::string& text);                       // "LO..HI", 2 <= LO <= HI
+Rational parse_positive(const std::string& flag, const std::string& text);  // exact, > 0
+struct LambdaRange {
+  Rational a, b, step;
+};
+LambdaRange parse_lambda_range(const std::string& text);  // "A..B:STEP", 0 < A <= B, STEP > 0
+
+}  // namespace loopcert::cli

@@ -1,0 +1,29 @@
+// The transformer at NarrowMpfr: MPFR semantics at P <= 52 bits computed in double
+// (src/analysis/narrow_mpfr.hpp), used by mpfr:P runs and the precision searches.
+#include "core/emulated_float.hpp"  // (emulated_kernels.hpp needs it; before rational.hpp)
+// Then the rest.
+#include <Eigen/Core>
+
+#include "analysis/emulated_kernels.hpp"
+#include "analysis/narrow_mpfr.hpp"
+
+// y += a x vectorised, bit for bit the scalar NarrowMpfr operations (see
+// transformer_emulated.cpp for why it is declared before the evaluator's templates).
+namespace loopcert::detail {
+inline void axpy(const analysis::NarrowMpfr& a, const analysis::NarrowMpfr* x, analysis::NarrowMpfr* y, Eigen::Index n) {
+  kernels::axpy(a, x, y, n);
+}
+inline analysis::NarrowMpfr dot(const analysis::NarrowMpfr* a, const analysis::NarrowMpfr* b, Eigen::Index n) {
+  return kernels::dot_skip_zeros(a, b, n);
+}
+}  // namespace loopcert::detail
+
+#include "tf/transformer_impl.hpp"
+
+namespace loopcert {
+using analysis::NarrowMpfr;
+template class LoopedTransformer<NarrowMpfr>;
+template LoopedTransformer<NarrowMpfr> instantiate<NarrowMpfr>(const LoopSpec&, AttentionMode);
+template Layer<NarrowMpfr> instantiate_layer<NarrowMpfr>(const LayerSpec&);
+template Matrix<NarrowMpfr> to_scalar<NarrowMpfr>(const Matrix<Rational>&);
+}  // namespace loopcert

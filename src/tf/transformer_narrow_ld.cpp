@@ -1,0 +1,26 @@
+// The transformer at NarrowMpfrLD: MPFR semantics at 53 <= P <= 63 bits computed in x87
+// long double (src/analysis/narrow_mpfr_ld.hpp), used by mpfr:P runs and the searches.
+#include "core/emulated_float.hpp"  // (emulated_kernels.hpp needs it; before rational.hpp)
+// Then the rest.
+#include <Eigen/Core>
+
+#include "analysis/emulated_kernels.hpp"
+#include "analysis/narrow_mpfr_ld.hpp"
+
+// The dot product without zero terms (see transformer_emulated.cpp for why it is
+// declared before the evaluator's templates).
+namespace loopcert::detail {
+inline analysis::NarrowMpfrLD dot(const analysis::NarrowMpfrLD* a, const analysis::NarrowMpfrLD* b, Eigen::Index n) {
+  return kernels::dot_skip_zeros(a, b, n);
+}
+}  // namespace loopcert::detail
+
+#include "tf/transformer_impl.hpp"
+
+namespace loopcert {
+using analysis::NarrowMpfrLD;
+template class LoopedTransformer<NarrowMpfrLD>;
+template LoopedTransformer<NarrowMpfrLD> instantiate<NarrowMpfrLD>(const LoopSpec&, AttentionMode);
+template Layer<NarrowMpfrLD> instantiate_layer<NarrowMpfrLD>(const LayerSpec&);
+template Matrix<NarrowMpfrLD> to_scalar<NarrowMpfrLD>(const Matrix<Rational>&);
+}  // namespace loopcert
