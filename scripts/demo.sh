@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The main job of `make demo`: a SUBLEQ program run on the looped transformer in
-# lockstep with the exact machine, the authors' factorial program, and the lemma table.
+# lockstep with the exact machine, the authors' factorial program, a temperature search,
+# the lemma table and the sigmoid lemma.
 set -euo pipefail
 bin=${1:-build/loopcert}
 cd "$(dirname "$0")/.."
@@ -13,5 +14,11 @@ if [ -f "$official/ftrl_cmds.csv" ]; then
   "$bin" run --cmds "$official/ftrl_cmds.csv" --mem "$official/ftrl_init_mem.csv" --layout 2,10,23,15
   echo
 fi
-echo "== 3. every lemma against its proved bound (loopcert verify, 200 random inputs each)"
+echo "== 3. the temperature interval of factorial at double, next to the bounds' prediction"
+"$bin" search lambda examples/subleq/factorial.sq --quiet
+echo
+echo "== 4. every lemma against its proved bound (loopcert verify, 200 random inputs each)"
 "$bin" verify
+echo
+echo "== 5. the sigmoid lemma: x^2 on [-1, 1] from 64 softmax heads, staircase and fitted"
+"$bin" verify sigmoid --f x^2

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <iostream>
 #include <memory>
@@ -84,14 +86,14 @@ int verify(const VerifyArgs& args) {
   }
   std::vector<LemmaSummary> rows;
   for (const auto& l : lemmas) {
-    if (!args.common.json) std::cerr << "  checking " << l << " (" << args.common.trials << " trials)...\r" << std::flush;
+    if (!args.common.json && ::isatty(2)) std::cerr << "  checking " << l << " (" << args.common.trials << " trials)...\r" << std::flush;
     try {
       rows.push_back(check_lemma(l, scalar, args.common));
     } catch (const std::invalid_argument& e) {
       throw UsageError(e.what());
     }
   }
-  if (!args.common.json) std::cerr << std::string(60, ' ') << "\r";
+  if (!args.common.json && ::isatty(2)) std::cerr << std::string(60, ' ') << "\r";
   bool all_hold = true;
   for (const auto& r : rows) all_hold = all_hold && r.violations == 0;
   if (args.common.json) {
