@@ -7,6 +7,7 @@
 //     and fp16 both agree to the end).
 // Run: build/bench_precision_search --benchmark_out=reports/bench_precision.json
 // First: core/emulated_float.hpp must precede core/rational.hpp (see core/scalar.hpp).
+#include "random_program.hpp"
 #include "core/emulated_float.hpp"
 // Then the rest.
 #include <benchmark/benchmark.h>
@@ -82,23 +83,7 @@ void BM_run_multiply_fp16(benchmark::State& s) { run_benchmark(s, "multiply.sq",
 void BM_run_multiply_double_tracked(benchmark::State& s) { run_benchmark(s, "multiply.sq", "double", true); }
 void BM_run_multiply_fp16_tracked(benchmark::State& s) { run_benchmark(s, "multiply.sq", "fp16", true); }
 
-// A random program filling the authors' layout (s, m, n, N) = (8, 8, 32, 8), as in
-// bench/subleq_loop.cpp: the transformer loop alone, whatever the format makes of it.
-isa::SubleqProgram random_program(int s, int m, int n, int N) {
-  std::mt19937_64 rng(7);
-  isa::SubleqProgram p;
-  p.bits = N;
-  p.scratch = s;
-  const int cmds = n - s - m;
-  for (int i = 0; i < m; ++i) {
-    p.cell_names.push_back(std::to_string(i));
-    p.memory.push_back(i == 0 ? 0 : static_cast<std::int64_t>(rng() % (1 << (N - 1))) - (1 << (N - 2)));
-  }
-  for (int j = 0; j + 1 < cmds; ++j)
-    p.commands.push_back({static_cast<int>(rng() % m), static_cast<int>(rng() % m), static_cast<int>(rng() % cmds), 0});
-  p.commands.push_back({0, 0, cmds - 1, 0});
-  return p;
-}
+using loopcert::bench::random_program;
 
 template <class T>
 void loop_benchmark(benchmark::State& state) {

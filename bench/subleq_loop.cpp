@@ -6,6 +6,7 @@
 
 #include <random>
 
+#include "random_program.hpp"
 #include "analysis/bounds.hpp"
 #include "compile/subleq_compiler.hpp"
 #include "tf/transformer.hpp"
@@ -14,22 +15,7 @@ using namespace loopcert;
 
 namespace {
 
-// A random program filling the layout, ending in a halt (as the authors' programs do).
-isa::SubleqProgram random_program(int s, int m, int n, int N) {
-  std::mt19937_64 rng(7);
-  isa::SubleqProgram p;
-  p.bits = N;
-  p.scratch = s;
-  const int cmds = n - s - m;
-  for (int i = 0; i < m; ++i) {
-    p.cell_names.push_back(std::to_string(i));
-    p.memory.push_back(i == 0 ? 0 : static_cast<std::int64_t>(rng() % (1 << (N - 1))) - (1 << (N - 2)));
-  }
-  for (int j = 0; j + 1 < cmds; ++j)
-    p.commands.push_back({static_cast<int>(rng() % m), static_cast<int>(rng() % m), static_cast<int>(rng() % cmds), 0});
-  p.commands.push_back({0, 0, cmds - 1, 0});
-  return p;
-}
+using loopcert::bench::random_program;
 
 template <class T>
 void loop_benchmark(benchmark::State& state, int s, int m, int n, int N) {
