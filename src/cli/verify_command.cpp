@@ -142,7 +142,7 @@ int verify(const VerifyArgs& args) {
 void add_verify_command(CLI::App& app, Handler& handler) {
   auto args = std::make_shared<VerifyArgs>();
   CLI::App* cmd = app.add_subcommand("verify", "Check each lemma's construction against its proved bound on random valid inputs");
-  cmd->add_option("LEMMA", args->lemmas, "lemmas: read write increment subtract flag branch correct (default: all seven), or sigmoid");
+  cmd->add_option("LEMMA", args->lemmas, "lemmas: read write increment subtract flag branch correct (default: all seven); or sigmoid, or formats (each on its own)");
   cmd->add_option("--scalar", args->common.scalar, "scalar type: " + scalar_names_help())->capture_default_str();
   cmd->add_option("--trials", args->common.trials, "random inputs per lemma")->capture_default_str();
   cmd->add_option("--seed", args->common.seed, "seed of the random inputs (a run is reproducible from it)")->capture_default_str();
