@@ -17,6 +17,7 @@
 #include <thread>
 
 #include "analysis/bounds.hpp"
+#include "analysis/parallel_for.hpp"
 #include "analysis/precision_bound.hpp"
 #include "compile/subleq_compiler.hpp"
 #include "tf/layout.hpp"
@@ -104,28 +105,7 @@ class Runner {
   // Runs every (scalar, lambda) pair, `jobs` at a time; results in input order.
   std::vector<Probe> run_all(const std::vector<std::pair<ScalarSpec, Rational>>& work) {
     std::vector<Probe> out(work.size());
-    const int threads = std::max(1, std::min<int>(common_.jobs, static_cast<int>(work.size())));
-    if (threads == 1) {
-      for (std::size_t i = 0; i < work.size(); ++i) out[i] = run(work[i].first, work[i].second);
-      return out;
-    }
-    std::atomic<std::size_t> next{0};
-    std::exception_ptr error;
-    std::mutex error_mutex;
-    std::vector<std::thread> pool;
-    for (int t = 0; t < threads; ++t)
-      pool.emplace_back([&] {
-        for (std::size_t i = next++; i < work.size(); i = next++) {
-          try {
-            out[i] = run(work[i].first, work[i].second);
-          } catch (...) {
-            std::lock_guard<std::mutex> lock(error_mutex);
-            if (!error) error = std::current_exception();
-          }
-        }
-      });
-    for (auto& th : pool) th.join();
-    if (error) std::rethrow_exception(error);
+    parallel_for(work.size(), common_.jobs, [&](std::size_t i) { out[i] = run(work[i].first, work[i].second); });
     return out;
   }
 

@@ -18,6 +18,7 @@
 #include <thread>
 
 #include "analysis/bounds.hpp"
+#include "analysis/parallel_for.hpp"
 #include "analysis/lockstep.hpp"
 #include "analysis/precision_bound.hpp"
 #include "analysis/search.hpp"
@@ -268,29 +269,12 @@ int run_verify_formats(const FormatsOptions& o, const VerifyCommon& common) {
   };
   const int threads = std::max(1, std::min<int>(o.jobs ? o.jobs : std::min(2u, std::max(1u, std::thread::hardware_concurrency())),
                                                 static_cast<int>(rows.size())));
-  std::atomic<std::size_t> next{0};
-  std::exception_ptr error;
-  std::mutex error_mutex;
-  std::vector<std::thread> pool;
-  for (int t = 0; t < threads; ++t)
-    pool.emplace_back([&] {
-      for (std::size_t i = next++; i < rows.size(); i = next++) {
-        try {
-          work(i);
-        } catch (...) {
-          std::lock_guard<std::mutex> lock(error_mutex);
-          if (!error) error = std::current_exception();
-        }
-      }
-    });
-  for (auto& th : pool) th.join();
-  if (error) {
-    try {
-      std::rethrow_exception(error);
-    } catch (const std::invalid_argument& e) {
-      throw UsageError(std::string("verify formats: ") + e.what());
-    }
+  try {
+    analysis::parallel_for(rows.size(), threads, work);
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(std::string("verify formats: ") + e.what());
   }
+
 
   bool certified_ok = true;
   for (const auto& r : rows)
