@@ -1,10 +1,12 @@
 // The m = 64 sigmoid block (x^2 on -1..1) evaluated by the engine on 10^4 points: issue
 // 4's targets are < 50 ms at double and < 5 s at mpfr:128 per 10^4 points. Each
 // iteration evaluates all 10^4 points through BlockEvaluator (instantiate once, then
-// apply_layer): "points1" puts one point per punchcard (point + anchor column, the
-// layout `verify sigmoid` and the bounds use); "points4" puts 4 points and 4 anchors in
-// one punchcard (still exact, Theorem 1; Theorem 3 with n = 8), which amortises the
-// engine's per-head cost.
+// apply_layer_batch). "points1" puts one point per punchcard (point + anchor column,
+// the layout `verify sigmoid` and the bounds use); "points4" puts 4 points and 4 anchors
+// in one punchcard (still exact, Theorem 1; Theorem 3 with n = 8). "cardsK" evaluates K
+// independent punchcards side by side per engine call (the same numbers bit for bit,
+// properties/engine.cpp), which shares the engine's per-head cost; cards1 is one
+// punchcard per call. `verify sigmoid` uses one point per punchcard, 256 punchcards per call.
 #include <benchmark/benchmark.h>
 
 #include <vector>
@@ -34,25 +36,27 @@ std::vector<T> inputs() {
   return xs;
 }
 
-void BM_SigmoidBlock_double(benchmark::State& state, Construction c, int batch) {
-  BlockEvaluator<double> eval(block(c), batch);
+void BM_SigmoidBlock_double(benchmark::State& state, Construction c, int batch, int cards) {
+  BlockEvaluator<double> eval(block(c), batch, cards);
   const auto xs = inputs<double>();
   std::vector<double> out(kPoints);
+  const int step = eval.points();
   for (auto _ : state) {
-    for (int k = 0; k + batch <= kPoints; k += batch) eval(&xs[k], nullptr, &out[k]);
+    for (int k = 0; k + step <= kPoints; k += step) eval(&xs[k], nullptr, &out[k]);
     benchmark::DoNotOptimize(out.data());
   }
   state.counters["points"] = kPoints;
   state.counters["heads"] = 64;
 }
 
-void BM_SigmoidBlock_mpfr128(benchmark::State& state, Construction c, int batch) {
+void BM_SigmoidBlock_mpfr128(benchmark::State& state, Construction c, int batch, int cards) {
   MpfrPrecisionScope scope(128);
-  BlockEvaluator<MpfrReal> eval(block(c), batch);
+  BlockEvaluator<MpfrReal> eval(block(c), batch, cards);
   const auto xs = inputs<MpfrReal>();
   std::vector<MpfrReal> out(kPoints);
+  const int step = eval.points();
   for (auto _ : state) {
-    for (int k = 0; k + batch <= kPoints; k += batch) eval(&xs[k], nullptr, &out[k]);
+    for (int k = 0; k + step <= kPoints; k += step) eval(&xs[k], nullptr, &out[k]);
     benchmark::DoNotOptimize(out.data());
   }
   state.counters["points"] = kPoints;
@@ -60,16 +64,18 @@ void BM_SigmoidBlock_mpfr128(benchmark::State& state, Construction c, int batch)
 }
 
 const bool registered = [] {
-  for (int batch : {1, 4}) {
-    const std::string per = "/points" + std::to_string(batch);
-    for (Construction c : {Construction::Staircase, Construction::Fitted})
-      benchmark::RegisterBenchmark(("sigmoid_m64_10k/double/" + construction_name(c) + per).c_str(), BM_SigmoidBlock_double, c, batch)
-          ->Unit(benchmark::kMillisecond)
-          ->MinTime(1.0);
-  }
+  // 10^4 is a multiple of every points-per-call below, so each iteration covers all points.
   for (int batch : {1, 4})
-    benchmark::RegisterBenchmark(("sigmoid_m64_10k/mpfr:128/staircase/points" + std::to_string(batch)).c_str(), BM_SigmoidBlock_mpfr128,
-                                 Construction::Staircase, batch)
+    for (int cards : {1, 250}) {
+      const std::string per = "/points" + std::to_string(batch) + "/cards" + std::to_string(cards);
+      for (Construction c : {Construction::Staircase, Construction::Fitted})
+        benchmark::RegisterBenchmark(("sigmoid_m64_10k/double/" + construction_name(c) + per).c_str(), BM_SigmoidBlock_double, c, batch, cards)
+            ->Unit(benchmark::kMillisecond)
+            ->MinTime(1.0);
+    }
+  for (int cards : {1, 250})
+    benchmark::RegisterBenchmark(("sigmoid_m64_10k/mpfr:128/staircase/points1/cards" + std::to_string(cards)).c_str(), BM_SigmoidBlock_mpfr128,
+                                 Construction::Staircase, 1, cards)
         ->Unit(benchmark::kMillisecond)
         ->Iterations(2);
   return true;

@@ -214,24 +214,31 @@ SigmoidBlock build_block(const Target& target, Construction construction, int m,
 Matrix<Rational> initial_punchcard(const SigmoidBlock& block, int batch = 1);
 
 // Evaluates the block with LoopedTransformer<T> (instantiate + apply_layer), reusing one
-// punchcard: each call writes the inputs into the point columns, clears the output row
-// and applies the layer. Instantiated for float, double, long double, float128, MpfrReal
-// and the emulated formats (bf16, fp16, tf32, fp8e4m3, fp8e5m2).
+// matrix of `punchcards` independent punchcards side by side, each holding `batch` points
+// (apply_layer_batch: attention stays inside each punchcard, and every punchcard's result
+// is bit for bit what it gives on its own). Each call writes the inputs into the point
+// columns, clears the output row and applies the layer. Instantiated for float, double,
+// long double, float128, MpfrReal and the emulated formats (bf16, fp16, tf32, fp8e4m3,
+// fp8e5m2).
 template <class T>
 class BlockEvaluator {
  public:
-  explicit BlockEvaluator(const SigmoidBlock& block, int batch = 1);
-  // One point (in point column 0).
+  explicit BlockEvaluator(const SigmoidBlock& block, int batch = 1, int punchcards = 1);
+  // One point (in point column 0 of punchcard 0).
   T operator()(const T& x, const T& y);
   T operator()(const T& x) { return (*this)(x, T(0)); }
-  // batch() points at once: out[j] = block(xs[j], ys[j]); ys may be null for one input.
+  // points() points at once, point k in point column k % batch() of punchcard
+  // k / batch(): out[k] = block(xs[k], ys[k]); ys may be null for one input.
   void operator()(const T* xs, const T* ys, T* out);
   int batch() const { return batch_; }
+  int punchcards() const { return punchcards_; }
+  int points() const { return batch_ * punchcards_; }
 
  private:
   LoopedTransformer<T> tf_;
   Matrix<T> X_;
-  int batch_, x_row_, y_row_, out_row_;
+  int batch_, punchcards_, columns_, x_row_, y_row_, out_row_;
+  Eigen::Index point_column(int k) const { return static_cast<Eigen::Index>(k / batch_) * columns_ + k % batch_; }
 };
 
 struct Point {

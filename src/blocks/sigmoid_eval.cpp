@@ -7,6 +7,7 @@
 // ambiguous once core/rational.hpp (loopcert::pow2) has been seen (see core/scalar.hpp).
 #include "core/emulated_float.hpp"
 
+#include <algorithm>
 #include <boost/multiprecision/gmp.hpp>
 #include <cmath>
 #include <random>
@@ -52,12 +53,16 @@ bool finite_value(const T& v) {
   return ScalarTraits<T>::is_finite(v);
 }
 
+// Points evaluated per call: enough punchcards side by side to share the engine's
+// per-head cost, few enough to stay in cache.
+constexpr int kPunchcardsPerCall = 256;
+
 template <class T>
 std::vector<Sample> run(const SigmoidBlock& block, const std::vector<Point>& points) {
-  BlockEvaluator<T> evaluator(block);
   const bool two = block.target.inputs() == 2;
   const Target& t = block.target;
   std::vector<Sample> out;
+  std::vector<T> xs, ys;
   out.reserve(points.size());
   for (const Point& p : points) {
     const T x = ScalarTraits<T>::from_rational(p.x);
@@ -68,20 +73,50 @@ std::vector<Sample> run(const SigmoidBlock& block, const std::vector<Point>& poi
     s.y = two ? exact_value(y) : Rational(0);
     if (s.x < t.lo || s.x > t.hi) continue;
     if (two && (s.y < t.lo || s.y > t.hi)) continue;
-    const T v = evaluator(x, y);
-    s.finite = finite_value(v);
-    if (s.finite) s.out = exact_value(v);
     out.push_back(std::move(s));
+    xs.push_back(x);
+    ys.push_back(y);
+  }
+  if (out.empty()) return out;
+  const int per_call = static_cast<int>(std::min<std::size_t>(out.size(), kPunchcardsPerCall));
+  BlockEvaluator<T> evaluator(block, 1, per_call);
+  std::vector<T> x_chunk(per_call), y_chunk(per_call), v(per_call);
+  for (std::size_t first = 0; first < out.size(); first += per_call) {
+    // The last call repeats its last point in the punchcards it does not need.
+    for (int k = 0; k < per_call; ++k) {
+      const std::size_t i = std::min(first + k, out.size() - 1);
+      x_chunk[k] = xs[i];
+      y_chunk[k] = ys[i];
+    }
+    evaluator(x_chunk.data(), y_chunk.data(), v.data());
+    for (int k = 0; k < per_call && first + k < out.size(); ++k) {
+      Sample& s = out[first + k];
+      s.finite = finite_value(v[k]);
+      if (s.finite) s.out = exact_value(v[k]);
+    }
   }
   return out;
 }
 }  // namespace
 
+namespace {
+// `copies` copies of `card` side by side.
 template <class T>
-BlockEvaluator<T>::BlockEvaluator(const SigmoidBlock& block, int batch)
+Matrix<T> side_by_side(const Matrix<T>& card, int copies) {
+  if (copies < 1) throw std::invalid_argument("a block evaluator needs at least one punchcard");
+  Matrix<T> out(card.rows(), card.cols() * copies);
+  for (int p = 0; p < copies; ++p) out.middleCols(p * card.cols(), card.cols()) = card;
+  return out;
+}
+}  // namespace
+
+template <class T>
+BlockEvaluator<T>::BlockEvaluator(const SigmoidBlock& block, int batch, int punchcards)
     : tf_(instantiate<T>(block.loop, AttentionMode::Softmax)),
-      X_(to_scalar<T>(initial_punchcard(block, batch))),
+      X_(side_by_side(to_scalar<T>(initial_punchcard(block, batch)), punchcards)),
       batch_(batch),
+      punchcards_(punchcards),
+      columns_(static_cast<int>(X_.cols() / punchcards)),
       x_row_(block.layout.row("x")),
       y_row_(block.layout.has("y") ? block.layout.row("y") : -1),
       out_row_(block.layout.row("out")) {}
@@ -91,19 +126,19 @@ T BlockEvaluator<T>::operator()(const T& x, const T& y) {
   for (Eigen::Index j = 0; j < X_.cols(); ++j) X_(out_row_, j) = T(0);
   X_(x_row_, 0) = x;
   if (y_row_ >= 0) X_(y_row_, 0) = y;
-  tf_.apply_layer(0, X_);
+  tf_.apply_layer_batch(0, X_, columns_);
   return X_(out_row_, 0);
 }
 
 template <class T>
 void BlockEvaluator<T>::operator()(const T* xs, const T* ys, T* out) {
   for (Eigen::Index j = 0; j < X_.cols(); ++j) X_(out_row_, j) = T(0);
-  for (int j = 0; j < batch_; ++j) {
-    X_(x_row_, j) = xs[j];
-    if (y_row_ >= 0) X_(y_row_, j) = ys ? ys[j] : T(0);
+  for (int k = 0; k < points(); ++k) {
+    X_(x_row_, point_column(k)) = xs[k];
+    if (y_row_ >= 0) X_(y_row_, point_column(k)) = ys ? ys[k] : T(0);
   }
-  tf_.apply_layer(0, X_);
-  for (int j = 0; j < batch_; ++j) out[j] = X_(out_row_, j);
+  tf_.apply_layer_batch(0, X_, columns_);
+  for (int k = 0; k < points(); ++k) out[k] = X_(out_row_, point_column(k));
 }
 
 template class BlockEvaluator<float>;

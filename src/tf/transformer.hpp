@@ -65,6 +65,15 @@ class LoopedTransformer {
 
   // X <- F_layer(X) for one layer. Uses internal workspace (not thread-safe).
   void apply_layer(int layer, Matrix<T>& X);
+  // The same layer on a batch of independent punchcards of `columns` columns each,
+  // stored side by side in X (punchcard b is columns [b * columns, (b + 1) * columns)).
+  // Attention stays inside each punchcard. Every column gets exactly the operations, in
+  // the same order, that apply_layer gives it on its own punchcard, so the results are
+  // the same bit for bit (properties/engine.cpp checks this at float, double, MPFR and
+  // exact). The batch only shares the per-head fixed cost, which dominates tiny
+  // punchcards such as the sigmoid block's two columns.
+  // Throws std::invalid_argument unless columns >= 1 divides X.cols().
+  void apply_layer_batch(int layer, Matrix<T>& X, int columns);
   // One loop: every layer in order.
   void apply_loop(Matrix<T>& X);
   // First non-finite entry of X, if any (for overflow / NaN reports).
@@ -85,7 +94,7 @@ class LoopedTransformer {
   std::vector<LayerWork> work_;
   Matrix<T> scores_;
 
-  void attention(const Layer<T>& layer, LayerWork& work, Matrix<T>& X);
+  void attention(const Layer<T>& layer, LayerWork& work, Matrix<T>& X, Eigen::Index columns);
   void feed_forward(const Layer<T>& layer, LayerWork& work, Matrix<T>& X);
 };
 

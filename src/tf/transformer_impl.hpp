@@ -122,10 +122,26 @@ inline Rational dot(const Rational* a, const Rational* b, Eigen::Index n) {
 }
 
 // Stable softmax of one row of scores, in place: scale by lambda, subtract the maximum,
-// exp, normalise. Eigen's array functions vectorise this for float and double (its exp
-// is accurate to about 1 ulp) and call the scalar exp otherwise.
+// exp, normalise. Rows of at least kVectorSoftmaxRow entries use Eigen's array functions,
+// which vectorise this for float and double (Eigen's exp is accurate to about 1 ulp);
+// shorter rows (the sigmoid block's punchcards have 2) use plain loops with the scalar
+// exp and an in-order sum, since Eigen's dispatch costs more than the arithmetic there.
+inline constexpr Eigen::Index kVectorSoftmaxRow = 8;
 template <class T>
 inline void softmax_row(T* scores, Eigen::Index n, const T& lambda) {
+  if (n < kVectorSoftmaxRow) {
+    using std::exp;
+    T top = scores[0] = scores[0] * lambda;
+    for (Eigen::Index i = 1; i < n; ++i) {
+      scores[i] = scores[i] * lambda;
+      if (top < scores[i]) top = scores[i];
+    }
+    for (Eigen::Index i = 0; i < n; ++i) scores[i] = exp(scores[i] - top);
+    T total = scores[0];
+    for (Eigen::Index i = 1; i < n; ++i) total = total + scores[i];
+    for (Eigen::Index i = 0; i < n; ++i) scores[i] = scores[i] / total;
+    return;
+  }
   auto row = Eigen::Map<Eigen::Array<T, 1, Eigen::Dynamic>>(scores, n);
   row *= lambda;
   const T top = row.maxCoeff();
@@ -163,44 +179,50 @@ void project(const SparseRows<T>& m, const Matrix<T>& X, Matrix<T>& out, int out
 }  // namespace detail
 
 template <class T>
-void LoopedTransformer<T>::attention(const Layer<T>& layer, LayerWork& work, Matrix<T>& X) {
+void LoopedTransformer<T>::attention(const Layer<T>& layer, LayerWork& work, Matrix<T>& X, Eigen::Index columns) {
   if (layer.heads.empty()) return;
   const Eigen::Index n = X.cols();
+  const Eigen::Index s = columns;  // columns of one punchcard; n / s punchcards side by side
   if (work.heads.size() != layer.heads.size()) work.heads.resize(layer.heads.size());
-  if (scores_.rows() != n || scores_.cols() != n) scores_.resize(n, n);
+  if (scores_.rows() != s || scores_.cols() != s) scores_.resize(s, s);
   for (std::size_t h = 0; h < layer.heads.size(); ++h) {
     const Head<T>& head = layer.heads[h];
     HeadWork& hw = work.heads[h];
+    // Projections act column by column, so one pass serves every punchcard.
     detail::project(head.query, X, hw.qx, head.key_dim, false);
     detail::project(head.key, X, hw.kx, head.key_dim, false);
     detail::project(head.value, X, hw.vx, head.value.stored_rows(), true);
-    // scores_(j, i) = sum_k K(k, i) Q(k, j): the score of key column i for query column
-    // j, accumulated over the key dimension in order; each row is one softmax.
-    scores_.setZero();
-    for (int k = 0; k < head.key_dim; ++k) {
-      const T* q = hw.qx.data() + k * n;
-      const T* key = hw.kx.data() + k * n;
-      for (Eigen::Index j = 0; j < n; ++j) detail::axpy(q[j], key, scores_.data() + j * n, n);
-    }
-    if (mode_ == AttentionMode::Softmax) {
-      if constexpr (ScalarTraits<T>::has_exp) {
-        for (Eigen::Index j = 0; j < n; ++j) detail::softmax_row(scores_.data() + j * n, n, layer.lambda);
-      }
-    } else {
-      for (Eigen::Index j = 0; j < n; ++j) {
-        auto row = scores_.row(j);
-        const T top = row.maxCoeff();
-        int ties = 0;
-        for (Eigen::Index i = 0; i < n; ++i) ties += (row(i) == top) ? 1 : 0;
-        const T share = T(1) / T(ties);
-        for (Eigen::Index i = 0; i < n; ++i) row(i) = (row(i) == top) ? share : T(0);
-      }
-    }
-    // out(r, j) = sum_i V(r, i) P(i, j): one dot product per (value row, query column).
     const Eigen::Index dv = hw.vx.rows();
     if (hw.out.rows() != dv || hw.out.cols() != n) hw.out.resize(dv, n);
-    for (Eigen::Index r = 0; r < dv; ++r)
-      for (Eigen::Index j = 0; j < n; ++j) hw.out(r, j) = detail::dot(hw.vx.data() + r * n, scores_.data() + j * n, n);
+    for (Eigen::Index base = 0; base < n; base += s) {
+      // scores_(j, i) = sum_k K(k, i) Q(k, j): the score of key column i for query
+      // column j, accumulated over the key dimension in order; each row is one softmax.
+      scores_.setZero();
+      for (int k = 0; k < head.key_dim; ++k) {
+        const T* q = hw.qx.data() + k * n + base;
+        const T* key = hw.kx.data() + k * n + base;
+        for (Eigen::Index j = 0; j < s; ++j) detail::axpy(q[j], key, scores_.data() + j * s, s);
+      }
+      if (mode_ == AttentionMode::Softmax) {
+        if constexpr (ScalarTraits<T>::has_exp) {
+          for (Eigen::Index j = 0; j < s; ++j) detail::softmax_row(scores_.data() + j * s, s, layer.lambda);
+        }
+      } else {
+        for (Eigen::Index j = 0; j < s; ++j) {
+          auto row = scores_.row(j);
+          const T top = row.maxCoeff();
+          int ties = 0;
+          for (Eigen::Index i = 0; i < s; ++i) ties += (row(i) == top) ? 1 : 0;
+          const T share = T(1) / T(ties);
+          for (Eigen::Index i = 0; i < s; ++i) row(i) = (row(i) == top) ? share : T(0);
+        }
+      }
+      // out(r, j) = sum_i V(r, i) P(i, j): one dot product per (value row, query column).
+      // (Eigen's dot of two maps loads unaligned from the first entry, so its partial
+      // sums do not depend on where the punchcard starts in the batch.)
+      for (Eigen::Index r = 0; r < dv; ++r)
+        for (Eigen::Index j = 0; j < s; ++j) hw.out(r, base + j) = detail::dot(hw.vx.data() + r * n + base, scores_.data() + j * s, s);
+    }
   }
   // Every head read the same X; only now add their outputs.
   for (std::size_t h = 0; h < layer.heads.size(); ++h) {
@@ -235,7 +257,17 @@ template <class T>
 void LoopedTransformer<T>::apply_layer(int layer, Matrix<T>& X) {
   if (X.rows() != d_) throw std::invalid_argument("punchcard has " + std::to_string(X.rows()) + " rows, the transformer " + std::to_string(d_));
   if (work_.size() != layers_.size()) work_.resize(layers_.size());
-  attention(layers_[layer], work_[layer], X);
+  attention(layers_[layer], work_[layer], X, X.cols());
+  feed_forward(layers_[layer], work_[layer], X);
+}
+
+template <class T>
+void LoopedTransformer<T>::apply_layer_batch(int layer, Matrix<T>& X, int columns) {
+  if (X.rows() != d_) throw std::invalid_argument("punchcard has " + std::to_string(X.rows()) + " rows, the transformer " + std::to_string(d_));
+  if (columns < 1 || X.cols() % columns != 0)
+    throw std::invalid_argument("a batch of " + std::to_string(X.cols()) + " columns is not made of punchcards of " + std::to_string(columns) + " columns");
+  if (work_.size() != layers_.size()) work_.resize(layers_.size());
+  attention(layers_[layer], work_[layer], X, columns);
   feed_forward(layers_[layer], work_[layer], X);
 }
 
