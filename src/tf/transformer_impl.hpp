@@ -4,6 +4,7 @@
 #pragma once
 #include <algorithm>
 #include <map>
+#include <numeric>
 #include <stdexcept>
 
 #include <boost/multiprecision/eigen.hpp>
@@ -136,7 +137,12 @@ inline void softmax_row(T* scores, Eigen::Index n, const T& lambda) {
       scores[i] = scores[i] * lambda;
       if (top < scores[i]) top = scores[i];
     }
-    for (Eigen::Index i = 0; i < n; ++i) scores[i] = exp(scores[i] - top);
+    // The maximum's own entry is exp(0) = 1 exactly in every exp we use, so it is not
+    // computed (half the exps of a two-column row); a NaN or inf - inf still goes to exp.
+    for (Eigen::Index i = 0; i < n; ++i) {
+      const T shifted = scores[i] - top;
+      scores[i] = shifted == T(0) ? T(1) : exp(shifted);
+    }
     T total = scores[0];
     for (Eigen::Index i = 1; i < n; ++i) total = total + scores[i];
     for (Eigen::Index i = 0; i < n; ++i) scores[i] = scores[i] / total;
@@ -164,6 +170,18 @@ inline void softmax_row(MpfrReal* s, Eigen::Index n, const MpfrReal& lambda) {
   for (Eigen::Index i = 0; i < n; ++i) mpfr_div(s[i].raw(), s[i].raw(), total.raw(), MPFR_RNDN);
 }
 
+// Hardmax of one row of scores, in place: uniform weight on the maximisers (exact over
+// rationals).
+template <class T>
+inline void hardmax_row(T* scores, Eigen::Index n) {
+  auto row = Eigen::Map<Eigen::Array<T, 1, Eigen::Dynamic>>(scores, n);
+  const T top = row.maxCoeff();
+  int ties = 0;
+  for (Eigen::Index i = 0; i < n; ++i) ties += (row(i) == top) ? 1 : 0;
+  const T share = T(1) / T(ties);
+  for (Eigen::Index i = 0; i < n; ++i) row(i) = (row(i) == top) ? share : T(0);
+}
+
 // out.row(k) = sum of val * X.row(col) over the entries of stored row k; `compact`
 // stores row k at index k, otherwise at out_row[k] (other rows are zero).
 template <class T>
@@ -184,7 +202,10 @@ void LoopedTransformer<T>::attention(const Layer<T>& layer, LayerWork& work, Mat
   const Eigen::Index n = X.cols();
   const Eigen::Index s = columns;  // columns of one punchcard; n / s punchcards side by side
   if (work.heads.size() != layer.heads.size()) work.heads.resize(layer.heads.size());
-  if (scores_.rows() != s || scores_.cols() != s) scores_.resize(s, s);
+  // One row of scores_ per punchcard, padded to a multiple of 64 bytes.
+  const Eigen::Index unit = 64 / std::gcd<Eigen::Index>(64, sizeof(T));
+  const Eigen::Index stride = (s * s + unit - 1) / unit * unit;
+  if (scores_.rows() != n / s || scores_.cols() != stride) scores_.resize(n / s, stride);
   for (std::size_t h = 0; h < layer.heads.size(); ++h) {
     const Head<T>& head = layer.heads[h];
     HeadWork& hw = work.heads[h];
@@ -194,35 +215,36 @@ void LoopedTransformer<T>::attention(const Layer<T>& layer, LayerWork& work, Mat
     detail::project(head.value, X, hw.vx, head.value.stored_rows(), true);
     const Eigen::Index dv = hw.vx.rows();
     if (hw.out.rows() != dv || hw.out.cols() != n) hw.out.resize(dv, n);
-    for (Eigen::Index base = 0; base < n; base += s) {
-      // scores_(j, i) = sum_k K(k, i) Q(k, j): the score of key column i for query
-      // column j, accumulated over the key dimension in order; each row is one softmax.
-      scores_.setZero();
+    // The scores of punchcard b: an s x s block at scores_.row(b); entry (j, i) is the
+    // score of key column i for query column j, accumulated over the key dimension in
+    // order, and each row is one softmax. Every block starts at the alignment of the
+    // buffer itself (Eigen's vectorised exp, max and sum depend on where a row starts),
+    // so a batched punchcard is treated exactly as one on its own. All blocks are scored
+    // first and normalised in one pass, so that independent rows can overlap.
+    const Eigen::Index cards = n / s;
+    auto block = [&](Eigen::Index b) { return scores_.data() + b * scores_.cols(); };
+    scores_.setZero();
+    for (Eigen::Index b = 0; b < cards; ++b)
       for (int k = 0; k < head.key_dim; ++k) {
-        const T* q = hw.qx.data() + k * n + base;
-        const T* key = hw.kx.data() + k * n + base;
-        for (Eigen::Index j = 0; j < s; ++j) detail::axpy(q[j], key, scores_.data() + j * s, s);
+        const T* q = hw.qx.data() + k * n + b * s;
+        const T* key = hw.kx.data() + k * n + b * s;
+        for (Eigen::Index j = 0; j < s; ++j) detail::axpy(q[j], key, block(b) + j * s, s);
       }
-      if (mode_ == AttentionMode::Softmax) {
-        if constexpr (ScalarTraits<T>::has_exp) {
-          for (Eigen::Index j = 0; j < s; ++j) detail::softmax_row(scores_.data() + j * s, s, layer.lambda);
-        }
-      } else {
-        for (Eigen::Index j = 0; j < s; ++j) {
-          auto row = scores_.row(j);
-          const T top = row.maxCoeff();
-          int ties = 0;
-          for (Eigen::Index i = 0; i < s; ++i) ties += (row(i) == top) ? 1 : 0;
-          const T share = T(1) / T(ties);
-          for (Eigen::Index i = 0; i < s; ++i) row(i) = (row(i) == top) ? share : T(0);
+    for (Eigen::Index b = 0; b < cards; ++b)
+      for (Eigen::Index j = 0; j < s; ++j) {
+        T* row = block(b) + j * s;
+        if (mode_ == AttentionMode::Softmax) {
+          if constexpr (ScalarTraits<T>::has_exp) detail::softmax_row(row, s, layer.lambda);
+        } else {
+          detail::hardmax_row(row, s);
         }
       }
-      // out(r, j) = sum_i V(r, i) P(i, j): one dot product per (value row, query column).
-      // (Eigen's dot of two maps loads unaligned from the first entry, so its partial
-      // sums do not depend on where the punchcard starts in the batch.)
-      for (Eigen::Index r = 0; r < dv; ++r)
-        for (Eigen::Index j = 0; j < s; ++j) hw.out(r, base + j) = detail::dot(hw.vx.data() + r * n + base, scores_.data() + j * s, s);
-    }
+    // out(r, j) = sum_i V(r, i) P(i, j): one dot product per (value row, query column).
+    // (Eigen's dot of two maps loads unaligned from the first entry, so its partial sums
+    // do not depend on where the punchcard starts in the batch.)
+    for (Eigen::Index r = 0; r < dv; ++r)
+      for (Eigen::Index b = 0; b < cards; ++b)
+        for (Eigen::Index j = 0; j < s; ++j) hw.out(r, b * s + j) = detail::dot(hw.vx.data() + r * n + b * s, block(b) + j * s, s);
   }
   // Every head read the same X; only now add their outputs.
   for (std::size_t h = 0; h < layer.heads.size(); ++h) {
