@@ -13,6 +13,8 @@ TEST_CASE("help tells what exists", "[cli]") {
   CHECK(r.status == 0);
   CHECK(r.out.find("run") != std::string::npos);
   CHECK(r.out.find("verify") != std::string::npos);
+  CHECK(r.out.find("search") != std::string::npos);
+  CHECK(r.out.find("report") != std::string::npos);
   r = run_cli("run --help");
   CHECK(r.status == 0);
   for (const char* flag : {"--scalar", "--lambda", "--max-steps", "--trace", "--json", "--machine-only", "--cmds", "--layout"})
@@ -103,4 +105,19 @@ TEST_CASE("verify prints the lemma table and JSON", "[cli]") {
   r = run_cli("verify read write --trials 5");
   CHECK(r.status == 0);
   CHECK(r.out.find("obs/bound") != std::string::npos);
+}
+
+TEST_CASE("report: help names the kinds; an unwritable --out exits 2 before measuring", "[cli]") {
+  auto r = run_cli("report --help");
+  CHECK(r.status == 0);
+  CHECK(r.out.find("sigmoid") != std::string::npos);
+  r = run_cli("report sigmoid --help");
+  CHECK(r.status == 0);
+  for (const char* flag : {"--out", "--quick"}) CHECK(r.out.find(flag) != std::string::npos);
+  r = run_cli("report sigmoid --out /nonexistent-dir/sigmoid.md");
+  CHECK(r.status == 2);
+  CHECK(r.err.find("--out: cannot write '/nonexistent-dir/sigmoid.md'") != std::string::npos);
+  CHECK(r.err.find("report: x^2") == std::string::npos);  // nothing was measured
+  r = run_cli("report");
+  CHECK(r.status == 2);
 }

@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "cli/common.hpp"
+#include "cli/report_command.hpp"
 #include "cli/run_command.hpp"
 #include "cli/search_command.hpp"
 #include "cli/verify_command.hpp"
@@ -19,6 +20,7 @@ int main(int argc, char** argv) {
   add_run_command(app, handler);
   add_verify_command(app, handler);
   add_search_command(app, handler);
+  add_report_command(app, handler);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
