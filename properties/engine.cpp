@@ -121,14 +121,23 @@ TEST_CASE("sparse evaluation equals dense evaluation", "[property][engine]") {
   });
 }
 
-TEST_CASE("negative check: the dense comparison notices a changed weight", "[property][engine][negative]") {
-  // Evaluate a spec, then compare with the dense evaluation of a spec that differs in
-  // one value weight: the property's comparison must report the difference.
+namespace {
+// d = 2, one head: row 0 is the key and query, the head copies row 0 of the column with
+// the largest key (under hardmax) into row 1.
+LayerSpec copy_largest_key_layer() {
   LayerSpec s("one", 2);
   HeadSpec& h = s.add_head("h", 1);
   h.query.add(0, 0, 1);
   h.key.add(0, 0, 1);
   h.value.add(1, 0, 1);
+  return s;
+}
+}  // namespace
+
+TEST_CASE("negative check: the dense comparison notices a changed weight", "[property][engine][negative]") {
+  // Evaluate a spec, then compare with the dense evaluation of a spec that differs in
+  // one value weight: the property's comparison must report the difference.
+  const LayerSpec s = copy_largest_key_layer();
   LayerSpec broken = s;
   broken.heads[0].value.entries[0].value = 2;
   Matrix<Rational> X(2, 2);
@@ -191,11 +200,7 @@ TEST_CASE("negative check: a batch whose attention crossed punchcards would be n
   // Two punchcards of one column each, whose query attends to the larger key: run as
   // one punchcard of two columns (apply_layer), the first column sees the second
   // card's key and differs from the first card run alone.
-  LayerSpec s("one", 2);
-  HeadSpec& h = s.add_head("h", 1);
-  h.query.add(0, 0, 1);
-  h.key.add(0, 0, 1);
-  h.value.add(1, 0, 1);
+  const LayerSpec s = copy_largest_key_layer();
   auto tf = instantiate<Rational>(LoopSpec{2, {s}}, AttentionMode::Hardmax);
   Matrix<Rational> both(2, 2), first(2, 1);
   both << 1, 2, 0, 0;

@@ -37,6 +37,7 @@
 
 #include "core/rational.hpp"
 #include "core/scalar.hpp"
+#include "analysis/narrow_scalar.hpp"
 
 namespace loopcert::analysis {
 
@@ -180,67 +181,27 @@ inline double exp(double x) {
   slot = Entry{xb, precision, out};
   return out;
 }
-}  // namespace narrow
 
-class NarrowMpfr {
-  double v_ = 0.0;
-  struct Raw {};
-  constexpr NarrowMpfr(double v, Raw) : v_(v) {}
-
- public:
-  NarrowMpfr() = default;
-  NarrowMpfr(double x) : v_(narrow::round_p(x)) {}
-  template <std::integral I>
-  NarrowMpfr(I i) : v_(narrow::round_p(static_cast<double>(i))) {}  // |i| < 2^53 wherever the evaluator converts
-  static NarrowMpfr raw(double v) { return NarrowMpfr(v, Raw{}); }
-  double value() const { return v_; }
-  explicit operator double() const { return v_; }
-
-  friend NarrowMpfr operator+(NarrowMpfr a, NarrowMpfr b) { return raw(narrow::add(a.v_, b.v_)); }
-  friend NarrowMpfr operator-(NarrowMpfr a, NarrowMpfr b) { return raw(narrow::add(a.v_, -b.v_)); }
-  friend NarrowMpfr operator*(NarrowMpfr a, NarrowMpfr b) { return raw(narrow::mul(a.v_, b.v_)); }
-  friend NarrowMpfr operator/(NarrowMpfr a, NarrowMpfr b) { return raw(narrow::div(a.v_, b.v_)); }
-  NarrowMpfr& operator+=(NarrowMpfr b) { return *this = *this + b; }
-  NarrowMpfr& operator-=(NarrowMpfr b) { return *this = *this - b; }
-  NarrowMpfr& operator*=(NarrowMpfr b) { return *this = *this * b; }
-  NarrowMpfr& operator/=(NarrowMpfr b) { return *this = *this / b; }
-  NarrowMpfr operator-() const { return raw(-v_); }
-  NarrowMpfr operator+() const { return *this; }
-
-  friend bool operator==(NarrowMpfr a, NarrowMpfr b) { return a.v_ == b.v_; }
-  friend bool operator!=(NarrowMpfr a, NarrowMpfr b) { return a.v_ != b.v_; }
-  friend bool operator<(NarrowMpfr a, NarrowMpfr b) { return a.v_ < b.v_; }
-  friend bool operator>(NarrowMpfr a, NarrowMpfr b) { return a.v_ > b.v_; }
-  friend bool operator<=(NarrowMpfr a, NarrowMpfr b) { return a.v_ <= b.v_; }
-  friend bool operator>=(NarrowMpfr a, NarrowMpfr b) { return a.v_ >= b.v_; }
-
-  friend NarrowMpfr exp(NarrowMpfr a) { return raw(narrow::exp(a.v_)); }
-  friend NarrowMpfr abs(NarrowMpfr a) { return raw(std::abs(a.v_)); }
-  friend NarrowMpfr max(NarrowMpfr a, NarrowMpfr b) { return (a.v_ < b.v_) ? b : a; }
-  friend NarrowMpfr min(NarrowMpfr a, NarrowMpfr b) { return (b.v_ < a.v_) ? b : a; }
-  friend bool isfinite(NarrowMpfr a) { return std::isfinite(a.v_); }
-};
-
-}  // namespace loopcert::analysis
-
-namespace loopcert {
-template <>
-struct ScalarTraits<analysis::NarrowMpfr> {
-  using N = analysis::NarrowMpfr;
-  static constexpr bool exact = false;
-  static constexpr bool has_exp = true;
-  // As MpfrReal(q): one rounding of the exact rational to P bits.
-  static N from_rational(const Rational& q) {
+// The double carrier of NarrowScalar (narrow_scalar.hpp).
+struct DoubleCarrier {
+  using type = double;
+  static double round(double x) { return round_p(x); }
+  static double add(double a, double b) { return narrow::add(a, b); }
+  static double mul(double a, double b) { return narrow::mul(a, b); }
+  static double div(double a, double b) { return narrow::div(a, b); }
+  static double exp(double x) { return narrow::exp(x); }
+  static double from_rational(const Rational& q) {
     mpfr_t x;
-    mpfr_init2(x, analysis::narrow::precision);
+    mpfr_init2(x, precision);
     mpfr_set_q(x, q.backend().data(), MPFR_RNDN);
     const double d = mpfr_get_d(x, MPFR_RNDN);
-    if (mpfr_number_p(x) && !mpfr_zero_p(x) && (mpfr_get_exp(x) < -899 || mpfr_get_exp(x) > 1000)) analysis::narrow::left_range = true;
+    if (mpfr_number_p(x) && !mpfr_zero_p(x) && (mpfr_get_exp(x) < -899 || mpfr_get_exp(x) > 1000)) left_range = true;
     mpfr_clear(x);
-    return N::raw(d);
+    return d;
   }
-  static double to_double(const N& x) { return x.value(); }
-  static N exp(const N& x) { return N::raw(analysis::narrow::exp(x.value())); }
-  static bool is_finite(const N& x) { return std::isfinite(x.value()); }
 };
-}  // namespace loopcert
+}  // namespace narrow
+
+using NarrowMpfr = NarrowScalar<narrow::DoubleCarrier>;
+
+}  // namespace loopcert::analysis

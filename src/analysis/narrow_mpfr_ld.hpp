@@ -152,66 +152,27 @@ inline long double exp(long double x) {
   slot = Entry{x, narrow::precision, out};
   return out;
 }
-}  // namespace narrow_ld
 
-class NarrowMpfrLD {
-  long double v_ = 0.0L;
-  struct Raw {};
-  NarrowMpfrLD(long double v, Raw) : v_(v) {}
-
- public:
-  NarrowMpfrLD() = default;
-  NarrowMpfrLD(double x) : v_(narrow_ld::round_p(x)) {}
-  template <std::integral I>
-  NarrowMpfrLD(I i) : v_(narrow_ld::round_p(static_cast<long double>(i))) {}
-  static NarrowMpfrLD raw(long double v) { return NarrowMpfrLD(v, Raw{}); }
-  long double value() const { return v_; }
-  explicit operator double() const { return static_cast<double>(v_); }
-
-  friend NarrowMpfrLD operator+(NarrowMpfrLD a, NarrowMpfrLD b) { return raw(narrow_ld::add(a.v_, b.v_)); }
-  friend NarrowMpfrLD operator-(NarrowMpfrLD a, NarrowMpfrLD b) { return raw(narrow_ld::add(a.v_, -b.v_)); }
-  friend NarrowMpfrLD operator*(NarrowMpfrLD a, NarrowMpfrLD b) { return raw(narrow_ld::mul(a.v_, b.v_)); }
-  friend NarrowMpfrLD operator/(NarrowMpfrLD a, NarrowMpfrLD b) { return raw(narrow_ld::div(a.v_, b.v_)); }
-  NarrowMpfrLD& operator+=(NarrowMpfrLD b) { return *this = *this + b; }
-  NarrowMpfrLD& operator-=(NarrowMpfrLD b) { return *this = *this - b; }
-  NarrowMpfrLD& operator*=(NarrowMpfrLD b) { return *this = *this * b; }
-  NarrowMpfrLD& operator/=(NarrowMpfrLD b) { return *this = *this / b; }
-  NarrowMpfrLD operator-() const { return raw(-v_); }
-  NarrowMpfrLD operator+() const { return *this; }
-
-  friend bool operator==(NarrowMpfrLD a, NarrowMpfrLD b) { return a.v_ == b.v_; }
-  friend bool operator!=(NarrowMpfrLD a, NarrowMpfrLD b) { return a.v_ != b.v_; }
-  friend bool operator<(NarrowMpfrLD a, NarrowMpfrLD b) { return a.v_ < b.v_; }
-  friend bool operator>(NarrowMpfrLD a, NarrowMpfrLD b) { return a.v_ > b.v_; }
-  friend bool operator<=(NarrowMpfrLD a, NarrowMpfrLD b) { return a.v_ <= b.v_; }
-  friend bool operator>=(NarrowMpfrLD a, NarrowMpfrLD b) { return a.v_ >= b.v_; }
-
-  friend NarrowMpfrLD exp(NarrowMpfrLD a) { return raw(narrow_ld::exp(a.v_)); }
-  friend NarrowMpfrLD abs(NarrowMpfrLD a) { return raw(std::fabs(a.v_)); }
-  friend NarrowMpfrLD max(NarrowMpfrLD a, NarrowMpfrLD b) { return (a.v_ < b.v_) ? b : a; }
-  friend NarrowMpfrLD min(NarrowMpfrLD a, NarrowMpfrLD b) { return (b.v_ < a.v_) ? b : a; }
-  friend bool isfinite(NarrowMpfrLD a) { return std::isfinite(a.v_); }
-};
-
-}  // namespace loopcert::analysis
-
-namespace loopcert {
-template <>
-struct ScalarTraits<analysis::NarrowMpfrLD> {
-  using N = analysis::NarrowMpfrLD;
-  static constexpr bool exact = false;
-  static constexpr bool has_exp = true;
-  static N from_rational(const Rational& q) {
+// The long double carrier of NarrowScalar (narrow_scalar.hpp).
+struct LongDoubleCarrier {
+  using type = long double;
+  static long double round(long double x) { return round_p(x); }
+  static long double add(long double a, long double b) { return narrow_ld::add(a, b); }
+  static long double mul(long double a, long double b) { return narrow_ld::mul(a, b); }
+  static long double div(long double a, long double b) { return narrow_ld::div(a, b); }
+  static long double exp(long double x) { return narrow_ld::exp(x); }
+  static long double from_rational(const Rational& q) {
     mpfr_t x;
-    mpfr_init2(x, analysis::narrow::precision);
+    mpfr_init2(x, narrow::precision);
     mpfr_set_q(x, q.backend().data(), MPFR_RNDN);
     const long double d = mpfr_get_ld(x, MPFR_RNDN);
-    if (mpfr_number_p(x) && !mpfr_zero_p(x) && (mpfr_get_exp(x) < -16000 || mpfr_get_exp(x) > 16000)) analysis::narrow::left_range = true;
+    if (mpfr_number_p(x) && !mpfr_zero_p(x) && (mpfr_get_exp(x) < -16000 || mpfr_get_exp(x) > 16000)) narrow::left_range = true;
     mpfr_clear(x);
-    return N::raw(d);
+    return d;
   }
-  static double to_double(const N& x) { return static_cast<double>(x.value()); }
-  static N exp(const N& x) { return N::raw(analysis::narrow_ld::exp(x.value())); }
-  static bool is_finite(const N& x) { return std::isfinite(x.value()); }
 };
-}  // namespace loopcert
+}  // namespace narrow_ld
+
+using NarrowMpfrLD = NarrowScalar<narrow_ld::LongDoubleCarrier>;
+
+}  // namespace loopcert::analysis
