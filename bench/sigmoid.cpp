@@ -36,24 +36,13 @@ std::vector<T> inputs() {
   return xs;
 }
 
-void BM_SigmoidBlock_double(benchmark::State& state, Construction c, int batch, int cards) {
-  BlockEvaluator<double> eval(block(c), batch, cards);
-  const auto xs = inputs<double>();
-  std::vector<double> out(kPoints);
-  const int step = eval.points();
-  for (auto _ : state) {
-    for (int k = 0; k + step <= kPoints; k += step) eval(&xs[k], nullptr, &out[k]);
-    benchmark::DoNotOptimize(out.data());
-  }
-  state.counters["points"] = kPoints;
-  state.counters["heads"] = 64;
-}
-
-void BM_SigmoidBlock_mpfr128(benchmark::State& state, Construction c, int batch, int cards) {
-  MpfrPrecisionScope scope(128);
-  BlockEvaluator<MpfrReal> eval(block(c), batch, cards);
-  const auto xs = inputs<MpfrReal>();
-  std::vector<MpfrReal> out(kPoints);
+// `precision`: the MPFR precision in bits for MpfrReal (ignored otherwise).
+template <class T>
+void BM_SigmoidBlock(benchmark::State& state, Construction c, int batch, int cards, long precision) {
+  MpfrPrecisionScope scope(precision);
+  BlockEvaluator<T> eval(block(c), batch, cards);
+  const auto xs = inputs<T>();
+  std::vector<T> out(kPoints);
   const int step = eval.points();
   for (auto _ : state) {
     for (int k = 0; k + step <= kPoints; k += step) eval(&xs[k], nullptr, &out[k]);
@@ -69,13 +58,13 @@ const bool registered = [] {
     for (int cards : {1, 250}) {
       const std::string per = "/points" + std::to_string(batch) + "/cards" + std::to_string(cards);
       for (Construction c : {Construction::Staircase, Construction::Fitted})
-        benchmark::RegisterBenchmark(("sigmoid_m64_10k/double/" + construction_name(c) + per).c_str(), BM_SigmoidBlock_double, c, batch, cards)
+        benchmark::RegisterBenchmark(("sigmoid_m64_10k/double/" + construction_name(c) + per).c_str(), BM_SigmoidBlock<double>, c, batch, cards, 53L)
             ->Unit(benchmark::kMillisecond)
             ->MinTime(1.0);
     }
   for (int cards : {1, 250})
-    benchmark::RegisterBenchmark(("sigmoid_m64_10k/mpfr:128/staircase/points1/cards" + std::to_string(cards)).c_str(), BM_SigmoidBlock_mpfr128,
-                                 Construction::Staircase, 1, cards)
+    benchmark::RegisterBenchmark(("sigmoid_m64_10k/mpfr:128/staircase/points1/cards" + std::to_string(cards)).c_str(), BM_SigmoidBlock<MpfrReal>,
+                                 Construction::Staircase, 1, cards, 128L)
         ->Unit(benchmark::kMillisecond)
         ->Iterations(2);
   return true;

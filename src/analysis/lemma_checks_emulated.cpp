@@ -2,15 +2,12 @@
 #include "core/emulated_float.hpp"
 // Then the rest.
 #include "analysis/lemma_checks_impl.hpp"
+#include "tf/instantiate.hpp"
 
 namespace loopcert::analysis {
 #define LOOPCERT_INSTANTIATE(T) \
   template LemmaTrial run_lemma_trial_t<T>(const std::string&, const ScalarSpec&, std::uint64_t, const LemmaSettings&, AttentionMode);
-LOOPCERT_INSTANTIATE(bf16)
-LOOPCERT_INSTANTIATE(fp16)
-LOOPCERT_INSTANTIATE(tf32)
-LOOPCERT_INSTANTIATE(fp8e4m3)
-LOOPCERT_INSTANTIATE(fp8e5m2)
+LOOPCERT_FOR_EMULATED_SCALARS(LOOPCERT_INSTANTIATE)
 #undef LOOPCERT_INSTANTIATE
 
 LemmaTrial run_lemma_trial_emulated(const std::string& lemma, const ScalarSpec& scalar, std::uint64_t seed, const LemmaSettings& settings) {

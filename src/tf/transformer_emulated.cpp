@@ -19,18 +19,9 @@ inline Emulated<F> dot(const Emulated<F>* a, const Emulated<F>* b, Eigen::Index 
 }
 }  // namespace loopcert::detail
 
+#include "tf/instantiate.hpp"
 #include "tf/transformer_impl.hpp"
 
 namespace loopcert {
-#define LOOPCERT_INSTANTIATE(T)                                                 \
-  template class LoopedTransformer<T>;                                          \
-  template LoopedTransformer<T> instantiate<T>(const LoopSpec&, AttentionMode); \
-  template Layer<T> instantiate_layer<T>(const LayerSpec&);                     \
-  template Matrix<T> to_scalar<T>(const Matrix<Rational>&);
-LOOPCERT_INSTANTIATE(bf16)
-LOOPCERT_INSTANTIATE(fp16)
-LOOPCERT_INSTANTIATE(tf32)
-LOOPCERT_INSTANTIATE(fp8e4m3)
-LOOPCERT_INSTANTIATE(fp8e5m2)
-#undef LOOPCERT_INSTANTIATE
+LOOPCERT_FOR_EMULATED_SCALARS(LOOPCERT_INSTANTIATE_TRANSFORMER)
 }  // namespace loopcert

@@ -18,12 +18,10 @@ inline analysis::NarrowMpfr dot(const analysis::NarrowMpfr* a, const analysis::N
 }
 }  // namespace loopcert::detail
 
+#include "tf/instantiate.hpp"
 #include "tf/transformer_impl.hpp"
 
 namespace loopcert {
 using analysis::NarrowMpfr;
-template class LoopedTransformer<NarrowMpfr>;
-template LoopedTransformer<NarrowMpfr> instantiate<NarrowMpfr>(const LoopSpec&, AttentionMode);
-template Layer<NarrowMpfr> instantiate_layer<NarrowMpfr>(const LayerSpec&);
-template Matrix<NarrowMpfr> to_scalar<NarrowMpfr>(const Matrix<Rational>&);
+LOOPCERT_INSTANTIATE_TRANSFORMER(NarrowMpfr)
 }  // namespace loopcert

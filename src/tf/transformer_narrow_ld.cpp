@@ -15,12 +15,10 @@ inline analysis::NarrowMpfrLD dot(const analysis::NarrowMpfrLD* a, const analysi
 }
 }  // namespace loopcert::detail
 
+#include "tf/instantiate.hpp"
 #include "tf/transformer_impl.hpp"
 
 namespace loopcert {
 using analysis::NarrowMpfrLD;
-template class LoopedTransformer<NarrowMpfrLD>;
-template LoopedTransformer<NarrowMpfrLD> instantiate<NarrowMpfrLD>(const LoopSpec&, AttentionMode);
-template Layer<NarrowMpfrLD> instantiate_layer<NarrowMpfrLD>(const LayerSpec&);
-template Matrix<NarrowMpfrLD> to_scalar<NarrowMpfrLD>(const Matrix<Rational>&);
+LOOPCERT_INSTANTIATE_TRANSFORMER(NarrowMpfrLD)
 }  // namespace loopcert
