@@ -9,6 +9,7 @@
 
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <type_traits>
 
 #include "analysis/narrow_mpfr.hpp"
 #include "analysis/narrow_mpfr_ld.hpp"
@@ -46,11 +47,18 @@ rc::Gen<std::pair<double, double>> near_midpoint_pair(int P) {
   });
 }
 
-double mpfr_op(char op, double a, double b, int P) {
+// MPFR's result of `op` on a, b (exact in the carrier V: double or long double) at P bits.
+template <class V>
+V mpfr_op(char op, V a, V b, int P) {
   mpfr_t x, y;
   mpfr_inits2(P, x, y, static_cast<mpfr_ptr>(nullptr));
-  mpfr_set_d(x, a, MPFR_RNDN);
-  mpfr_set_d(y, b, MPFR_RNDN);
+  if constexpr (std::is_same_v<V, double>) {
+    mpfr_set_d(x, a, MPFR_RNDN);
+    mpfr_set_d(y, b, MPFR_RNDN);
+  } else {
+    mpfr_set_ld(x, a, MPFR_RNDN);
+    mpfr_set_ld(y, b, MPFR_RNDN);
+  }
   switch (op) {
     case '+': mpfr_add(x, x, y, MPFR_RNDN); break;
     case '-': mpfr_sub(x, x, y, MPFR_RNDN); break;
@@ -58,13 +66,17 @@ double mpfr_op(char op, double a, double b, int P) {
     case '/': mpfr_div(x, x, y, MPFR_RNDN); break;
     case 'e': mpfr_exp(x, x, MPFR_RNDN); break;
   }
-  const double out = mpfr_get_d(x, MPFR_RNDN);
+  V out;
+  if constexpr (std::is_same_v<V, double>) out = mpfr_get_d(x, MPFR_RNDN);
+  else out = mpfr_get_ld(x, MPFR_RNDN);
   mpfr_clears(x, y, static_cast<mpfr_ptr>(nullptr));
   return out;
 }
 
-double narrow_op(char op, double a, double b) {
-  const NarrowMpfr x = NarrowMpfr::raw(a), y = NarrowMpfr::raw(b);
+// The same operation with the narrow scalar N (NarrowMpfr or NarrowMpfrLD).
+template <class N, class V>
+V narrow_op(char op, V a, V b) {
+  const N x = N::raw(a), y = N::raw(b);
   switch (op) {
     case '+': return (x + y).value();
     case '-': return (x - y).value();
@@ -77,8 +89,10 @@ double narrow_op(char op, double a, double b) {
 // The broken variant: round the double result, never look at the error term.
 double naive_add(double a, double b) { return analysis::narrow::round_p(a + b); }
 
-bool same(double a, double b) { return a == b && std::signbit(a) == std::signbit(b); }
-bool same_ld(long double a, long double b) { return a == b && std::signbit(a) == std::signbit(b); }
+template <class V>
+bool same(V a, V b) {
+  return a == b && std::signbit(a) == std::signbit(b);
+}
 
 // The long double carrier: P-bit values with P up to 63 (built from an int64 significand).
 rc::Gen<long double> p_bit_value_ld(int P) {
@@ -88,34 +102,6 @@ rc::Gen<long double> p_bit_value_ld(int P) {
     const long double v = std::ldexp(static_cast<long double>(m), e - P);
     return *rc::gen::arbitrary<bool>() ? -v : v;
   });
-}
-
-long double mpfr_op_ld(char op, long double a, long double b, int P) {
-  mpfr_t x, y;
-  mpfr_inits2(P, x, y, static_cast<mpfr_ptr>(nullptr));
-  mpfr_set_ld(x, a, MPFR_RNDN);
-  mpfr_set_ld(y, b, MPFR_RNDN);
-  switch (op) {
-    case '+': mpfr_add(x, x, y, MPFR_RNDN); break;
-    case '-': mpfr_sub(x, x, y, MPFR_RNDN); break;
-    case '*': mpfr_mul(x, x, y, MPFR_RNDN); break;
-    case '/': mpfr_div(x, x, y, MPFR_RNDN); break;
-    case 'e': mpfr_exp(x, x, MPFR_RNDN); break;
-  }
-  const long double out = mpfr_get_ld(x, MPFR_RNDN);
-  mpfr_clears(x, y, static_cast<mpfr_ptr>(nullptr));
-  return out;
-}
-
-long double narrow_op_ld(char op, long double a, long double b) {
-  const NarrowMpfrLD x = NarrowMpfrLD::raw(a), y = NarrowMpfrLD::raw(b);
-  switch (op) {
-    case '+': return (x + y).value();
-    case '-': return (x - y).value();
-    case '*': return (x * y).value();
-    case '/': return (x / y).value();
-    default: return exp(x).value();
-  }
 }
 
 }  // namespace
@@ -128,7 +114,7 @@ TEST_CASE("narrow mpfr: + - * / exp equal MPFR at the same precision", "[propert
     for (char op : {'+', '-', '*', '/'}) {
       if (op == '/' && b == 0) continue;
       RC_LOG() << "P=" << P << " " << a << " " << op << " " << b << "\n";
-      RC_ASSERT(same(narrow_op(op, a, b), mpfr_op(op, a, b, P)));
+      RC_ASSERT(same(narrow_op<NarrowMpfr>(op, a, b), mpfr_op(op, a, b, P)));
     }
     RC_ASSERT(!NarrowPrecisionScope::left_range());
   });
@@ -138,14 +124,14 @@ TEST_CASE("narrow mpfr: + - * / exp equal MPFR at the same precision", "[propert
     const double x = std::ldexp(static_cast<double>(*rc::gen::inRange<std::int64_t>(-(std::int64_t(1) << (P - 1)), std::int64_t(1) << (P - 1))),
                                 -P + *rc::gen::inRange(-10, 7));
     RC_LOG() << "P=" << P << " exp(" << x << ")\n";
-    RC_ASSERT(same(narrow_op('e', x, 0), mpfr_op('e', x, 0, P)));
+    RC_ASSERT(same(narrow_op<NarrowMpfr>('e', x, 0.0), mpfr_op('e', x, decltype(x)(0), P)));
   });
   rc::prop("sums whose double result is a midpoint (P in 28..52)", [] {
     const int P = *rc::gen::inRange(28, 53);
     NarrowPrecisionScope scope(P);
     const auto [a, b] = *near_midpoint_pair(P);
-    RC_ASSERT(same(narrow_op('+', a, b), mpfr_op('+', a, b, P)));
-    RC_ASSERT(same(narrow_op('-', a, -b), mpfr_op('-', a, -b, P)));
+    RC_ASSERT(same(narrow_op<NarrowMpfr>('+', a, b), mpfr_op('+', a, b, P)));
+    RC_ASSERT(same(narrow_op<NarrowMpfr>('-', a, -b), mpfr_op('-', a, -b, P)));
   });
 }
 
@@ -157,7 +143,7 @@ TEST_CASE("narrow mpfr (long double carrier): + - * / exp equal MPFR at 53..63 b
     for (char op : {'+', '-', '*', '/'}) {
       if (op == '/' && b == 0) continue;
       RC_LOG() << "P=" << P << " " << static_cast<double>(a) << " " << op << " " << static_cast<double>(b) << "\n";
-      RC_ASSERT(same_ld(narrow_op_ld(op, a, b), mpfr_op_ld(op, a, b, P)));
+      RC_ASSERT(same(narrow_op<NarrowMpfrLD>(op, a, b), mpfr_op(op, a, b, P)));
     }
     RC_ASSERT(!NarrowPrecisionScope::left_range());
   });
@@ -166,7 +152,7 @@ TEST_CASE("narrow mpfr (long double carrier): + - * / exp equal MPFR at 53..63 b
     NarrowPrecisionScope scope(P);
     const long double x = std::ldexp(static_cast<long double>(*rc::gen::inRange<std::int64_t>(-(std::int64_t(1) << 52), std::int64_t(1) << 52)),
                                      -52 + *rc::gen::inRange(-10, 7));
-    RC_ASSERT(same_ld(narrow_op_ld('e', x, 0), mpfr_op_ld('e', x, 0, P)));
+    RC_ASSERT(same(narrow_op<NarrowMpfrLD>('e', x, 0.0L), mpfr_op('e', x, decltype(x)(0), P)));
   });
   rc::prop("sums whose long double result is a midpoint (P in 53..63)", [] {
     const int P = *rc::gen::inRange(53, 64);
@@ -176,11 +162,11 @@ TEST_CASE("narrow mpfr (long double carrier): + - * / exp equal MPFR at 53..63 b
     const long double sign = *rc::gen::arbitrary<bool>() ? 1 : -1;
     const long double a = 1 + std::ldexp(static_cast<long double>(j), -(P - 1));
     const long double b = std::ldexp(1.0L, -P) + sign * std::ldexp(1.0L, -(P + k));
-    RC_ASSERT(same_ld(narrow_op_ld('+', a, b), mpfr_op_ld('+', a, b, P)));
+    RC_ASSERT(same(narrow_op<NarrowMpfrLD>('+', a, b), mpfr_op('+', a, b, P)));
     // Products near midpoints: (1 + 2^-(P-1) j)(1 + 2^-k) for small k are long doubles on the grid's midpoints often.
     const long double c = 1 + std::ldexp(1.0L, -(*rc::gen::inRange(1, P)));
-    RC_ASSERT(same_ld(narrow_op_ld('*', a, c), mpfr_op_ld('*', a, c, P)));
-    RC_ASSERT(same_ld(narrow_op_ld('/', a, c), mpfr_op_ld('/', a, c, P)));
+    RC_ASSERT(same(narrow_op<NarrowMpfrLD>('*', a, c), mpfr_op('*', a, c, P)));
+    RC_ASSERT(same(narrow_op<NarrowMpfrLD>('/', a, c), mpfr_op('/', a, c, P)));
   });
 }
 
@@ -231,7 +217,7 @@ TEST_CASE("narrow mpfr: whole loops equal MPFR punchcard for punchcard", "[prope
           for (Eigen::Index i = 0; i < X.rows(); ++i)
             for (Eigen::Index j = 0; j < X.cols(); ++j) {
               const long double a = X(i, j).value(), b = mpfr_get_ld(Y(i, j).raw(), MPFR_RNDN);
-              if (!(same_ld(a, b) || (std::isnan(a) && std::isnan(b)))) {
+              if (!(same(a, b) || (std::isnan(a) && std::isnan(b)))) {
                 RC_LOG() << "P=" << P << " lambda=" << params.lambda << " loop " << t + 1 << " layer " << l << " row " << i << " col " << j
                          << ": narrow " << static_cast<double>(a) << " mpfr " << static_cast<double>(b) << "\n";
                 RC_FAIL("punchcards differ");
