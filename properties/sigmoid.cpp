@@ -101,6 +101,19 @@ double max_error_on_grid(const SigmoidBlock& b, int points) {
   return measure(b.target, evaluate(b, sample_points(b.target, points, 0, 1), kDouble)).max_error;
 }
 
+
+// |block(x) - c sigma(a x + b)| with the block run at mpfr:200 and the reference at 400
+// bits.
+double head_error_mpfr200(const SigmoidBlock& block, const Rational& a, const Rational& b, const Rational& c, const Rational& x) {
+  std::optional<MpfrReal> out;  // keeps the 200-bit precision of the block's output
+  {
+    MpfrPrecisionScope scope(200);
+    BlockEvaluator<MpfrReal> eval(block);
+    out.emplace(eval(MpfrReal(x)));
+  }
+  MpfrPrecisionScope scope(400);
+  return static_cast<double>(abs(*out - reference_head(a, b, c, x)));
+}
 }  // namespace
 
 TEST_CASE("sigmoid: the two-entry head is sigma to within Theorem 3's rounding bound", "[property][sigmoid]") {
@@ -116,15 +129,7 @@ TEST_CASE("sigmoid: the two-entry head is sigma to within Theorem 3's rounding b
   rc::prop("mpfr:200: |head - c sigma(a x + b)| <= rounding_bound", [] {
     const Rational a = *dyadic(64, 3), b = *dyadic(64, 3), c = *dyadic(16, 3), x = *dyadic(32, 4) / 8;
     const SigmoidBlock block = one_head(a, b, c);
-    std::optional<MpfrReal> out;  // keeps the 200-bit precision of the block's output
-    {
-      MpfrPrecisionScope scope(200);
-      BlockEvaluator<MpfrReal> eval(block);
-      out.emplace(eval(MpfrReal(x)));
-    }
-    MpfrPrecisionScope scope(400);
-    const double err = static_cast<double>(abs(*out - reference_head(a, b, c, x)));
-    RC_ASSERT(err <= rounding_bound(block, rounding_model(kMpfr200)));
+    RC_ASSERT(head_error_mpfr200(block, a, b, c, x) <= rounding_bound(block, rounding_model(kMpfr200)));
   });
   rc::prop("fp16 and bf16 (emulated): the same bound, with the formats' u and eta", [] {
     const Rational a = *dyadic(64, 3), b = *dyadic(64, 3), c = *dyadic(16, 3), x = *dyadic(32, 4) / 8;
@@ -142,15 +147,7 @@ TEST_CASE("sigmoid: the two-entry head is sigma to within Theorem 3's rounding b
   rc::prop("mpfr:200, two anchors and two fillers: still exactly sigma", [] {
     const Rational a = *dyadic(64, 3), b = *dyadic(64, 3), c = *dyadic(16, 3), x = *dyadic(32, 4) / 8;
     const SigmoidBlock block = one_head(a, b, c, {2, 2});
-    std::optional<MpfrReal> out;  // keeps the 200-bit precision of the block's output
-    {
-      MpfrPrecisionScope scope(200);
-      BlockEvaluator<MpfrReal> eval(block);
-      out.emplace(eval(MpfrReal(x)));
-    }
-    MpfrPrecisionScope scope(400);
-    const double err = static_cast<double>(abs(*out - reference_head(a, b, c, x)));
-    RC_ASSERT(err <= rounding_bound(block, rounding_model(kMpfr200)));
+    RC_ASSERT(head_error_mpfr200(block, a, b, c, x) <= rounding_bound(block, rounding_model(kMpfr200)));
   });
 }
 
