@@ -4,7 +4,7 @@
 // product and sum and the same integer rounding; any lane that leaves the fast case
 // (outside the format's normal range, an overflow, or for NarrowMpfr a double result on
 // a midpoint of the P-bit grid) sends its group of four back to the scalar operators,
-// which handle every case (properties/emulated_kernels.cpp compares them on random and
+// which handle every case (properties/kernels.cpp compares them on random and
 // edge-case data). Used by src/tf/transformer_emulated.cpp and transformer_narrow.cpp,
 // which declare these as detail::axpy overloads before including transformer_impl.hpp.
 // Needs core/emulated_float.hpp (included first, see core/scalar.hpp).
@@ -129,24 +129,46 @@ inline void axpy(const analysis::NarrowMpfr& a, const analysis::NarrowMpfr* x, a
 #endif
 }
 
+// True when a * b is exactly +-0 and adding it to `to` cannot change `to` bit for bit:
+// one factor is zero and both are finite (0 * inf is NaN), and `to` is not -0 while the
+// product is +0 (then the sum is +0).
+template <class V>
+inline bool adds_nothing(V a, V b, V to) {
+  if (!((a == 0 || b == 0) && std::isfinite(a) && std::isfinite(b))) return false;
+  const bool product_negative = std::signbit(a) != std::signbit(b);
+  return !(to == 0 && std::signbit(to) && !product_negative);
+}
+
 // sum_i a_i b_i with every product and every partial sum rounded, in order, exactly as
 // the generic evaluator's dot (Eigen's reduction: res = a_0 b_0, then res = res + a_i b_i)
 // computes it, but without the additions of zero products that cannot change res. In the
 // attention's value products most terms are zero (a value row is zero off the columns
-// that hold its data), so this removes most of the work. res + (+-0) == res bit for bit
-// unless res is -0 and the product is +0 (then the sum is +0): that one case is added.
+// that hold its data), so this removes most of the work.
 template <class T>
 inline T dot_skip_zeros(const T* a, const T* b, long n) {
   T res = a[0] * b[0];
   for (long i = 1; i < n; ++i) {
-    const auto av = a[i].value(), bv = b[i].value();
-    if (av == 0 || bv == 0) {
-      const bool product_negative = std::signbit(av) != std::signbit(bv);
-      if (!(res.value() == 0 && std::signbit(res.value()) && !product_negative)) continue;  // res + (+-0) == res
-    }
+    if (adds_nothing(a[i].value(), b[i].value(), res.value())) continue;
     res += a[i] * b[i];
   }
   return res;
+}
+
+// y += a x entry by entry, exactly as the generic evaluator's axpy, without the entries
+// whose product is a zero that cannot change y (punchcards are mostly 0 and +-1, and
+// half the hidden units are 0 after the ReLU). For carriers without a vectorised kernel
+// (NarrowMpfrLD), where every rounded operation costs tens of instructions.
+// A product with x = +-1 is +-a exactly (a is already a value of the format), so it
+// is not computed either.
+template <class T>
+inline void axpy_skip_zeros(const T& a, const T* x, T* y, long n) {
+  const auto av = a.value();
+  const T minus_a = -a;
+  for (long j = 0; j < n; ++j) {
+    const auto xv = x[j].value();
+    if (adds_nothing(av, xv, y[j].value())) continue;
+    y[j] += xv == 1 ? a : xv == -1 ? minus_a : a * x[j];
+  }
 }
 
 }  // namespace loopcert::kernels

@@ -7,9 +7,12 @@
 #include "analysis/emulated_kernels.hpp"
 #include "analysis/narrow_mpfr_ld.hpp"
 
-// The dot product without zero terms (see transformer_emulated.cpp for why it is
-// declared before the evaluator's templates).
+// y += a x and the dot product without zero terms (see transformer_emulated.cpp for why
+// they are declared before the evaluator's templates).
 namespace loopcert::detail {
+inline void axpy(const analysis::NarrowMpfrLD& a, const analysis::NarrowMpfrLD* x, analysis::NarrowMpfrLD* y, Eigen::Index n) {
+  kernels::axpy_skip_zeros(a, x, y, n);
+}
 inline analysis::NarrowMpfrLD dot(const analysis::NarrowMpfrLD* a, const analysis::NarrowMpfrLD* b, Eigen::Index n) {
   return kernels::dot_skip_zeros(a, b, n);
 }
