@@ -2,6 +2,9 @@
 // messages for bad input (DESIGN.md section 7).
 #include <catch2/catch.hpp>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <vector>
 #include <nlohmann/json.hpp>
 
 #include "cli_runner.hpp"
@@ -120,4 +123,85 @@ TEST_CASE("report: help names the kinds; an unwritable --out exits 2 before meas
   CHECK(r.err.find("report: x^2") == std::string::npos);  // nothing was measured
   r = run_cli("report");
   CHECK(r.status == 2);
+}
+
+TEST_CASE("flags: empty values, integers that do not fit, values outside double's range exit 2", "[cli]") {
+  const std::string m = "examples/subleq/multiply.sq";
+  struct Case {
+    std::string args, message;
+  };
+  const Case cases[] = {
+      {"run --lambda '' " + m, "--lambda: an empty value is not allowed"},
+      {"run --machine-only --max-steps '' " + m, "--max-steps: an empty value is not allowed"},
+      {"verify read --trials 3 --seed -1", "--seed: '-1' is not a non-negative integer"},
+      {"verify read --trials 3 --seed 99999999999999999999999", "is out of range"},
+      {"run --machine-only --max-steps 9223372036854775808 " + m, "is out of range"},
+      {"run --lambda 1e999 " + m, "--lambda: 1e999 is outside the range of double"},
+      {"run --lambda 1e-999 " + m, "--lambda: 1e-999 is outside the range of double"},
+      {"run --machine-only --scalar foo " + m, "--scalar: unknown scalar 'foo'"},
+      {"run --machine-only --lambda -1 " + m, "--lambda must be positive"},
+      {"search precision --quiet --jobs 0 " + m, "--jobs must be >= 1"},
+      {"search lambda --quiet --resolution 1e-12 " + m, "--resolution 1e-12 is too fine for --lambda-max 100000"},
+      {"search grid --quiet --bits 8..9 --lambda 2..3:1e-9 " + m, "more than the grid's limit of 100000"},
+      {"search grid --quiet --bits 8..9 --lambda 1e-999..1:0.5 " + m, "outside the range of double"},
+      {"verify sigmoid --trials 5 --terms 2048 --construction fitted", "at most 1024 for the fitted construction"},
+      {"verify sigmoid --trials 5 --f 1/x --range 1e-999..1", "--range: 1e-999..1 is outside the range of double"},
+      {"search terms --trials 5 --error 1e999", "--error: 1e999 is outside the range of double"},
+      {"search terms --trials 5 --terms 0 --error 0.1", "--terms must be at least 1 (got 0)"},
+      {"verify formats --program " + m + " --formats double,,float", "an empty name in the list"},
+  };
+  for (const Case& c : cases) {
+    INFO(c.args);
+    const auto r = run_cli(c.args);
+    CHECK(r.status == 2);
+    CHECK(r.err.find(c.message) != std::string::npos);
+  }
+}
+
+TEST_CASE("transformer size: no scratchpad column, or too many columns, exit 2; the machine alone runs", "[cli]") {
+  // The official subleq pair with s = 0: every command index moves down by 8.
+  const std::string cmds = "/tmp/loopcert_cli_s0_cmds.csv";
+  {
+    std::ifstream in(loopcert::testing::source_dir() + "/../shared/compat/official/subleq_cmds.csv");
+    REQUIRE(in);
+    std::ofstream out(cmds);
+    std::string line;
+    std::getline(in, line);
+    out << line << "\n";
+    while (std::getline(in, line)) {
+      std::stringstream fields(line);
+      std::string f;
+      std::vector<int> v;
+      while (std::getline(fields, f, ',')) v.push_back(std::stoi(f) - 8);
+      out << v[0] << "," << v[1] << "," << v[2] << "\n";
+    }
+  }
+  const std::string pair = "--cmds " + cmds + " --mem ../shared/compat/official/subleq_init_mem.csv --layout 0,8,24,8";
+  auto r = run_cli("run " + pair);
+  CHECK(r.status == 2);
+  CHECK(r.err.find("s = 0 scratchpad columns; the transformer needs at least one") != std::string::npos);
+  r = run_cli("search lambda --quiet " + pair);
+  CHECK(r.status == 2);
+  r = run_cli("run --machine-only " + pair);
+  CHECK(r.status == 0);
+
+  const std::string big = "/tmp/loopcert_cli_big.sq";
+  {
+    std::ofstream out(big);
+    for (int i = 0; i < 5000; ++i) out << ".mem C" << i << " 0\n";
+    out << "subleq C0, C0\n";
+  }
+  r = run_cli("run --max-steps 1 " + big);
+  CHECK(r.status == 2);
+  CHECK(r.err.find("transformer runs are limited to 4096") != std::string::npos);
+  CHECK(run_cli("run --machine-only " + big).status == 0);
+}
+
+TEST_CASE("a result that cannot be written is an error", "[cli]") {
+  auto r = run_cli("run examples/subleq/multiply.sq > /dev/full");
+  CHECK(r.status == 2);
+  CHECK(r.err.find("writing to standard output failed") != std::string::npos);
+  r = run_cli("search grid --quiet --bits 8..9 --lambda 2..3:0.5 --max-steps 5 --csv /dev/full examples/subleq/multiply.sq");
+  CHECK(r.status == 2);
+  CHECK(r.err.find("--csv: writing '/dev/full' failed") != std::string::npos);
 }

@@ -10,8 +10,10 @@
 #include <chrono>
 #include <cmath>
 #include <exception>
+#include <functional>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <stdexcept>
 #include <thread>
@@ -149,13 +151,37 @@ Probe probe(const isa::SubleqProgram& program, const ScalarSpec& scalar, const R
   return runner.run(scalar, lambda);
 }
 
+// The smallest multiple k R of the resolution in (0, 200] at which `holds(k)` is true,
+// or none. The predictions are bound formulas, cheap but not free, and R may be tiny:
+// multiples of a coarse step C >= 1/64 (itself a multiple of R) are scanned in order,
+// then the first cell that holds is bisected on multiples of R, taking the bound as
+// monotone inside one cell of width C. (For R >= 1/64 every multiple is tried in order.)
+static std::optional<long> first_multiple_within_200(const Rational& resolution, const std::function<bool(long)>& holds) {
+  const double r = to_double(resolution);
+  const long per_cell = std::max<long>(1, static_cast<long>(std::ceil((1.0 / 64) / r)));
+  const long last = static_cast<long>(std::floor((200 + 1e-9) / r));
+  long previous = 0;
+  for (long k = per_cell; previous < last; k += per_cell) {
+    const long end = std::min(k, last);
+    if (holds(end)) {
+      long lo = previous, hi = end;  // holds(hi); lo = 0 or not holds(lo)
+      while (hi - lo > 1) {
+        const long mid = lo + (hi - lo) / 2;
+        (holds(mid) ? hi : lo) = mid;
+      }
+      return hi;
+    }
+    previous = end;
+  }
+  return std::nullopt;
+}
+
 double predicted_lambda_exact(const isa::SubleqProgram& program, const blocks::BlockParams& params, const Rational& resolution) {
   const Geometry g = geometry(program);
   const bounds::LoopConstants k = bounds::LoopConstants::from(params);
   const double r = to_double(resolution);
-  for (long i = 1; i * r <= 200 + 1e-9; ++i)
-    if (bounds::loop_is_exact(g.n, g.L, i * r, k, 1)) return i * r;
-  return bounds::kInfinity;
+  const auto i = first_multiple_within_200(resolution, [&](long m) { return bounds::loop_is_exact(g.n, g.L, m * r, k, 1); });
+  return i ? *i * r : bounds::kInfinity;
 }
 
 // ---------------------------------------------------------------------------------
@@ -323,11 +349,10 @@ LambdaSearch search_lambda(const isa::SubleqProgram& program, const ScalarSpec& 
     const int P = scalar_precision_bits(scalar);
     const double max_finite = scalar_max_finite(scalar);
     const bounds::LoopRounding rounding = bounds::loop_rounding(runner.base().loop, u);
-    for (long k = 1; k * r <= 200 + 1e-9; ++k)
-      if (bounds::loop_budget(rounding, g.n, g.L, g.N, bounds::rounded_lambda(Rational(k) * resolution, P), kc, P, max_finite).holds) {
-        s.predicted_lambda_rounding = k * r;
-        break;
-      }
+    const auto k = first_multiple_within_200(resolution, [&](long m) {
+      return bounds::loop_budget(rounding, g.n, g.L, g.N, bounds::rounded_lambda(Rational(m) * resolution, P), kc, P, max_finite).holds;
+    });
+    if (k) s.predicted_lambda_rounding = *k * r;
   } else {
     s.predicted_lambda_rounding = s.predicted_lambda;
   }

@@ -197,7 +197,7 @@ int run_verify_formats(const FormatsOptions& o, const VerifyCommon& common) {
   std::vector<ScalarSpec> scalars;
   std::stringstream list(o.formats.empty() ? kDefaultFormats : o.formats);
   for (std::string name; std::getline(list, name, ',');) {
-    if (name.empty()) continue;
+    if (name.empty()) throw UsageError("--formats '" + o.formats + "': an empty name in the list");
     try {
       scalars.push_back(parse_scalar(name));
     } catch (const std::invalid_argument& e) {
@@ -208,14 +208,15 @@ int run_verify_formats(const FormatsOptions& o, const VerifyCommon& common) {
   if (scalars.empty()) throw UsageError("--formats: no format given");
   const Rational resolution = parse_positive("--resolution", o.resolution);
   const Rational cap = parse_positive("--lambda-max", o.lambda_max);
-  if (cap < resolution) throw UsageError("--lambda-max must be at least --resolution");
+  check_lambda_search(resolution, cap);
   if (o.search_steps < 1) throw UsageError("--search-steps must be >= 1");
-  if (o.jobs < 0) throw UsageError("--jobs must be >= 1");
+  if (o.jobs && *o.jobs < 1) throw UsageError("--jobs must be >= 1 (got " + std::to_string(*o.jobs) + ")");
   std::vector<isa::SubleqProgram> loaded;
   for (const auto& p : programs) {
     ProgramSource src;
     src.path = p;
     loaded.push_back(load_program(src));
+    check_transformer_size(loaded.back());
   }
 
   // Work: every (program, format), `jobs` at a time.
@@ -267,7 +268,7 @@ int run_verify_formats(const FormatsOptions& o, const VerifyCommon& common) {
     if (row.search.lambda_max) row.above = why(*row.search.lambda_max + resolution);
     log(fmt::format("formats: {} at {}: {} at lambda {}", program.source, scalar.name(), row.run->agree ? "agrees" : "diverges", fmt_lambda(best)));
   };
-  const int threads = std::max(1, std::min<int>(o.jobs ? o.jobs : std::min(2u, std::max(1u, std::thread::hardware_concurrency())),
+  const int threads = std::max(1, std::min<int>(o.jobs ? *o.jobs : std::min(2u, std::max(1u, std::thread::hardware_concurrency())),
                                                 static_cast<int>(rows.size())));
   try {
     analysis::parallel_for(rows.size(), threads, work);

@@ -5,6 +5,7 @@
 #pragma once
 #include <CLI/CLI.hpp>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,7 +20,7 @@ struct FormatsOptions {
   std::string lambda_max = "100000";
   std::int64_t search_steps = 1000;   // steps of each lambda-search run (the run at the best lambda goes to the end)
   std::int64_t max_steps = 100000;
-  int jobs = 0;
+  std::optional<int> jobs;  // none: one per core (at most 2)
 };
 
 // Adds --program, --formats, --resolution, --lambda-max, --search-steps, --jobs to `verify`.

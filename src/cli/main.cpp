@@ -8,6 +8,7 @@
 #include "cli/report_command.hpp"
 #include "cli/run_command.hpp"
 #include "cli/search_command.hpp"
+#include "cli/strict_options.hpp"
 #include "cli/verify_command.hpp"
 #include "isa/errors.hpp"
 #include "tf/layout.hpp"
@@ -21,6 +22,7 @@ int main(int argc, char** argv) {
   add_verify_command(app, handler);
   add_search_command(app, handler);
   add_report_command(app, handler);
+  add_strict_value_checks(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -32,7 +34,14 @@ int main(int argc, char** argv) {
     return kBadInput;
   }
   try {
-    return handler ? handler() : kBadInput;
+    const int status = handler ? handler() : kBadInput;
+    // A result that could not be written (a full disk, a closed pipe) is not a result.
+    std::cout.flush();
+    if (!std::cout) {
+      std::cerr << "loopcert: error: writing to standard output failed\n";
+      return kBadInput;
+    }
+    return status;
   } catch (const UsageError& e) {
     std::cerr << "loopcert: error: " << e.what() << "\n";
     return kBadInput;

@@ -21,4 +21,14 @@ isa::SubleqProgram load_program(const ProgramSource& source) {
   return isa::load_sq(source.path);
 }
 
+void check_transformer_size(const isa::SubleqProgram& program) {
+  if (program.scratch < 1)
+    throw UsageError(program.source + ": s = 0 scratchpad columns; the transformer needs at least one (its work column), e.g. --layout 1,...");
+  if (program.columns() > kMaxTransformerColumns)
+    throw UsageError(program.source + ": the punchcard needs " + std::to_string(program.columns()) + " columns (" +
+                     std::to_string(program.scratch) + " scratchpad + " + std::to_string(program.cells()) + " memory + " +
+                     std::to_string(program.command_count()) + " commands); transformer runs are limited to " +
+                     std::to_string(kMaxTransformerColumns) + " (attention keeps an n x n score matrix). `run --machine-only` has no limit.");
+}
+
 }  // namespace loopcert::cli

@@ -16,4 +16,12 @@ struct ProgramSource {
 // Throws isa::InputError (file:line:col) or UsageError (flags).
 isa::SubleqProgram load_program(const ProgramSource& source);
 
+// The largest punchcard a transformer run accepts: attention keeps an n x n score matrix
+// per head (128 MB of doubles at n = 4096, far more in MPFR).
+inline constexpr int kMaxTransformerColumns = 4096;
+// Throws UsageError unless the transformer can be built for the program: at least one
+// scratchpad column (the work column) and at most kMaxTransformerColumns columns. The
+// reference machine alone (`run --machine-only`) needs neither.
+void check_transformer_size(const isa::SubleqProgram& program);
+
 }  // namespace loopcert::cli

@@ -10,6 +10,7 @@
 #include "analysis/bounds.hpp"
 #include "analysis/lockstep.hpp"
 #include "cli/program_source.hpp"
+#include "cli/search_command.hpp"
 #include "compile/subleq_compiler.hpp"
 #include "core/scalar_name.hpp"
 #include "core/rational.hpp"
@@ -53,6 +54,16 @@ int run(const RunArgs& args) {
   isa::SubleqProgram program = load_program(args.source);
   if (args.max_steps < 0) throw UsageError("--max-steps must be >= 0");
   if (!(args.tolerance > 0 && args.tolerance < 1)) throw UsageError("--tolerance must lie in (0, 1)");
+  // The transformer's flags are checked even when only the machine runs: a mistyped
+  // flag should not pass unnoticed because of another flag.
+  analysis::RunOptions options;
+  try {
+    options.scalar = parse_scalar(args.scalar);
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(std::string("--scalar: ") + e.what());
+  }
+  const bool default_lambda = args.lambda.empty();
+  if (!default_lambda) options.params.lambda = parse_positive("--lambda", args.lambda);
 
   if (args.machine_only) {
     analysis::RunResult r = analysis::run_machine_only(program, args.max_steps);
@@ -68,27 +79,14 @@ int run(const RunArgs& args) {
     return kSuccess;
   }
 
-  analysis::RunOptions options;
-  try {
-    options.scalar = parse_scalar(args.scalar);
-  } catch (const std::invalid_argument& e) {
-    throw UsageError(std::string("--scalar: ") + e.what());
-  }
+  check_transformer_size(program);
   const Layout layout = compile::subleq_layout(program);  // named rows, for the trace
   const int n = layout.columns(), L = layout.address_bits();
   const bounds::LoopConstants k = bounds::LoopConstants::from(options.params);
   const double e = k.threshold, C = k.write_gate;
-  bool default_lambda = args.lambda.empty();
   if (default_lambda) {
     const double lambda = bounds::default_lambda(n, L, k);
     options.params.lambda = parse_rational(fmt::format("{}", lambda));
-  } else {
-    try {
-      options.params.lambda = parse_rational(args.lambda);
-    } catch (const std::invalid_argument& ex) {
-      throw UsageError(std::string("--lambda: ") + ex.what());
-    }
-    if (options.params.lambda <= 0) throw UsageError("--lambda must be positive (got " + args.lambda + ")");
   }
   options.max_steps = args.max_steps;
   options.trace = args.trace;

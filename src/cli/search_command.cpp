@@ -6,6 +6,7 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -46,6 +47,11 @@ Rational parse_positive(const std::string& flag, const std::string& text) {
     throw UsageError(flag + ": " + e.what());
   }
   if (q <= 0) throw UsageError(flag + " must be positive (got " + text + ")");
+  // Lambda and the searches' steps are also used in double (bounds, printing): a value
+  // double cannot hold would silently become 0 or inf.
+  const double d = to_double(q);
+  if (!std::isfinite(d) || d == 0)
+    throw UsageError(flag + ": " + text + " is outside the range of double (about 2.2e-308 to 1.8e308)");
   return q;
 }
 
@@ -57,7 +63,24 @@ LambdaRange parse_lambda_range(const std::string& text) {
   LambdaRange r{parse_positive("--lambda (A)", text.substr(0, dots)), parse_positive("--lambda (B)", text.substr(dots + 2, colon - dots - 2)),
                 parse_positive("--lambda (STEP)", text.substr(colon + 1))};
   if (r.b < r.a) throw UsageError("--lambda '" + text + "': B is below A");
+  // Counted before any lambda is listed: a tiny STEP would otherwise fill memory.
+  const Rational count = (r.b - r.a) / r.step;
+  if (count > kMaxGridLambdas - 1)
+    throw UsageError(fmt::format("--lambda '{}': {:.3g} values of lambda, more than the grid's limit of {}", text, to_double(count) + 1,
+                                 kMaxGridLambdas));
   return r;
+}
+
+constexpr long kMaxLambdaSteps = 1L << 40;  // multiples of --resolution up to --lambda-max
+
+// --resolution and --lambda-max of `search lambda` and `verify formats`.
+void check_lambda_search(const Rational& resolution, const Rational& cap) {
+  if (cap < resolution) throw UsageError("--lambda-max must be at least --resolution");
+  const Rational steps = cap / resolution;
+  if (steps > kMaxLambdaSteps)
+    throw UsageError(fmt::format("--resolution {:g} is too fine for --lambda-max {:g}: {:.3g} multiples of R up to the cap, more than the limit "
+                                 "2^40; use a coarser --resolution or a smaller --lambda-max",
+                                 to_double(resolution), to_double(cap), to_double(steps)));
 }
 
 namespace {
@@ -83,18 +106,18 @@ struct SearchArgs {
   std::string lambda, bits, scalar = "double", resolution = "0.05", lambda_max = "100000", csv;
   std::int64_t max_steps = 100000;
   double tolerance = 0.25;
-  int jobs = 0;  // 0: one per core (at most 2)
+  std::optional<int> jobs;  // none: one per core (at most 2)
   bool json = false, quiet = false;
 };
 
 analysis::SearchCommon common_of(const SearchArgs& args) {
   if (args.max_steps < 0) throw UsageError("--max-steps must be >= 0");
   if (!(args.tolerance > 0 && args.tolerance < 1)) throw UsageError("--tolerance must lie in (0, 1)");
-  if (args.jobs < 0) throw UsageError("--jobs must be >= 1");
+  if (args.jobs && *args.jobs < 1) throw UsageError("--jobs must be >= 1 (got " + std::to_string(*args.jobs) + ")");
   analysis::SearchCommon c;
   c.max_steps = args.max_steps;
   c.tolerance = args.tolerance;
-  c.jobs = args.jobs ? args.jobs : static_cast<int>(std::max(1u, std::min(2u, std::thread::hardware_concurrency())));
+  c.jobs = args.jobs ? *args.jobs : static_cast<int>(std::max(1u, std::min(2u, std::thread::hardware_concurrency())));
   if (!args.quiet) c.log = [](const std::string& line) { std::cerr << line << "\n"; };
   return c;
 }
@@ -116,6 +139,7 @@ auto guarded(const isa::SubleqProgram& program, Fn&& fn) {
 int search_precision(const SearchArgs& args) {
   const BitsRange bits = parse_bits_range(args.bits.empty() ? "2..64" : args.bits);
   isa::SubleqProgram program = load_program(args.source);
+  check_transformer_size(program);
   analysis::SearchCommon common = common_of(args);
   const bool given = !args.lambda.empty();
   const Rational lambda = given ? parse_positive("--lambda", args.lambda) : default_lambda(program, common.params);
@@ -176,8 +200,9 @@ int search_lambda(const SearchArgs& args) {
   if (scalar.kind == ScalarKind::Mpfi) throw UsageError("--scalar: mpfi:P is for certificates, not runs");
   const Rational resolution = parse_positive("--resolution", args.resolution);
   const Rational cap = parse_positive("--lambda-max", args.lambda_max);
-  if (cap < resolution) throw UsageError("--lambda-max must be at least --resolution");
+  check_lambda_search(resolution, cap);
   isa::SubleqProgram program = load_program(args.source);
+  check_transformer_size(program);
   analysis::SearchCommon common = common_of(args);
   const auto s = guarded(program, [&] { return analysis::search_lambda(program, scalar, resolution, cap, common); });
   const double ratio = s.lambda_min ? s.predicted_lambda / to_double(*s.lambda_min) : NAN;
@@ -232,6 +257,7 @@ int search_grid(const SearchArgs& args) {
   const BitsRange bits = parse_bits_range(args.bits);
   const LambdaRange lr = parse_lambda_range(args.lambda);
   isa::SubleqProgram program = load_program(args.source);
+  check_transformer_size(program);
   analysis::SearchCommon common = common_of(args);
   const auto s = guarded(program, [&] { return analysis::search_grid(program, bits.lo, bits.hi, lr.a, lr.b, lr.step, common); });
   std::string csv = "bits,lambda,agree,first_divergent_loop,field,loops,predicted\n";
@@ -246,6 +272,8 @@ int search_grid(const SearchArgs& args) {
     std::ofstream out(args.csv);
     if (!out) throw UsageError("--csv: cannot write '" + args.csv + "'");
     out << csv;
+    out.close();
+    if (!out) throw UsageError("--csv: writing '" + args.csv + "' failed (disk full or not a regular file?)");
   }
   if (args.json) {
     nlohmann::json j;

@@ -18,10 +18,15 @@ struct BitsRange {
   long lo = 0, hi = 0;
 };
 BitsRange parse_bits_range(const std::string& text);                       // "LO..HI", 2 <= LO <= HI
-Rational parse_positive(const std::string& flag, const std::string& text);  // exact, > 0
+Rational parse_positive(const std::string& flag, const std::string& text);  // exact, > 0, within double's range
 struct LambdaRange {
   Rational a, b, step;
 };
-LambdaRange parse_lambda_range(const std::string& text);  // "A..B:STEP", 0 < A <= B, STEP > 0
+// "A..B:STEP", 0 < A <= B, STEP > 0, at most kMaxGridLambdas values.
+inline constexpr long kMaxGridLambdas = 100000;
+LambdaRange parse_lambda_range(const std::string& text);
+// --resolution R and --lambda-max CAP of the lambda searches: CAP >= R and at most 2^40
+// multiples of R up to CAP. Throws UsageError naming the flags.
+void check_lambda_search(const Rational& resolution, const Rational& cap);
 
 }  // namespace loopcert::cli

@@ -27,6 +27,14 @@ using json = nlohmann::json;
 // ---------------------------------------------------------------------------------
 // Options -> problem, with the messages of issue 4's bad-input cases.
 
+// A range end or error target that double cannot hold (it would print and be measured
+// as 0 or inf) is refused rather than rounded.
+void check_double_range(const std::string& option, const Rational& q, const std::string& text) {
+  const double d = to_double(q);
+  if (!std::isfinite(d) || (d == 0 && q != 0))
+    throw UsageError(option + ": " + text + " is outside the range of double (about 2.2e-308 to 1.8e308 in magnitude)");
+}
+
 Target resolve_target(const std::string& f, const std::string& range, const std::string& table) {
   TargetKind kind;
   try {
@@ -52,6 +60,8 @@ Target resolve_target(const std::string& f, const std::string& range, const std:
     } catch (const std::invalid_argument& e) {
       throw UsageError(std::string("--range: ") + e.what());
     }
+    check_double_range("--range", r->first, range);
+    check_double_range("--range", r->second, range);
   }
   try {
     return make_target(kind, r, knots);
@@ -79,11 +89,19 @@ std::vector<Construction> resolve_constructions(const std::string& text) {
 }
 
 constexpr int kMaxTerms = 65536;
+// The fitted sum's least squares holds an (8m + 64) x (m + 1) long double matrix:
+// 135 MB at m = 1024.
+constexpr int kMaxFittedTerms = 1024;
 
-void check_terms(int m, const std::string& option = "--terms") {
+void check_terms(int m, const std::string& option = "--terms", bool fitted = false) {
   if (m < 1) throw UsageError(option + " must be at least 1 (got " + std::to_string(m) + ")");
   if (m > kMaxTerms) throw UsageError(option + " must be at most " + std::to_string(kMaxTerms) + " (got " + std::to_string(m) + ")");
+  if (fitted && m > kMaxFittedTerms)
+    throw UsageError(option + " must be at most " + std::to_string(kMaxFittedTerms) +
+                     " for the fitted construction (its least-squares matrix has (8m + 64) x (m + 1) entries; got " + std::to_string(m) +
+                     "); use --construction staircase for more terms");
 }
+
 
 std::string sci(double v, int digits = 3) {
   if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
@@ -194,8 +212,8 @@ void add_sigmoid_verify_options(CLI::App& verify, SigmoidOptions& options) {
 
 int run_verify_sigmoid(const SigmoidOptions& options, const VerifyCommon& common) {
   const Target target = resolve_target(options.f, options.range, options.table);
-  check_terms(options.terms);
   const auto constructions = resolve_constructions(options.construction);
+  check_terms(options.terms, "--terms", std::find(constructions.begin(), constructions.end(), Construction::Fitted) != constructions.end());
   const ScalarSpec scalar = resolve_scalar(common.scalar);
   if (common.trials < 0) throw UsageError("--trials must be at least 0");
 
@@ -453,10 +471,12 @@ int run_search_terms(const SearchTermsOptions& o) {
     throw UsageError(std::string("--error: ") + e.what());
   }
   if (!(e_exact > 0)) throw UsageError("--error must be positive (got " + o.error + ")");
+  check_double_range("--error", e_exact, o.error);
   const double E = to_double(e_exact);
-  if (o.terms != 0) check_terms(o.terms);
+  const bool fitted = std::find(constructions.begin(), constructions.end(), Construction::Fitted) != constructions.end();
+  if (o.terms) check_terms(*o.terms, "--terms", fitted);
   check_terms(o.max_terms, "--max-terms");
-  check_terms(o.max_fitted_terms, "--max-fitted-terms");
+  check_terms(o.max_fitted_terms, "--max-fitted-terms", true);
   if (o.trials < 0) throw UsageError("--trials must be at least 0");
 
   TermSearch s(target, scalar, E, o.trials, o.seed);
@@ -482,7 +502,7 @@ int run_search_terms(const SearchTermsOptions& o) {
             {"search_cap", cap},
             {"bound_kind", c == Construction::Staircase ? "proved (a priori)" : "certified"}};
     if (measured) cj["error_at_terms_measured"] = number_or_null(s.measured(c, *measured).max_error);
-    int m_star = o.terms ? o.terms : (measured ? *measured : (by_bound && *by_bound <= cap ? *by_bound : 0));
+    int m_star = o.terms ? *o.terms : (measured ? *measured : (by_bound && *by_bound <= cap ? *by_bound : 0));
     if (m_star > 0) {
       const ErrorSummary base = s.measured(c, m_star);
       const PrecisionResult pr = precision_and_formats(s, c, m_star, base.argmax);

@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 #include <cstdint>
 #include <iosfwd>
+#include <optional>
 #include <string>
 
 #include "cli/common.hpp"
@@ -39,7 +40,7 @@ struct SearchTermsOptions {
   std::string error;  // required, e.g. 1e-3
   std::string scalar = "double";
   std::string construction = "both";
-  int terms = 0;              // m for the precision/format part; 0: the measured minimum
+  std::optional<int> terms;   // m for the precision/format part; none: the measured minimum
   int max_terms = 1024;       // staircase measurement cap (evaluating m heads per point)
   int max_fitted_terms = 256; // fitted cap (least squares + certificate per m)
   int trials = 100;

@@ -1,0 +1,13 @@
+// Stricter value checks for every option of the command line, added once to the whole
+// CLI11 tree after the subcommands are built, so that no subcommand can forget them:
+//  - an empty value (`--lambda ''`) is an error, not "use the default";
+//  - an integer must be written in full and fit: CLI11 alone lets `--seed -1` wrap to
+//    2^64 - 1 and `--max-steps 99999999999999999999` clamp to the largest int64.
+#pragma once
+#include <CLI/CLI.hpp>
+
+namespace loopcert::cli {
+
+void add_strict_value_checks(CLI::App& app);
+
+}  // namespace loopcert::cli
