@@ -87,7 +87,7 @@ std::pair<Rational, Rational> parse_range(const std::string& text);
 std::string range_text(const Rational& lo, const Rational& hi);  // "-1..1"
 // A table of (x, y) points, one per line ("x y" or "x,y"; '#' starts a comment; an
 // optional header line). At least two points, strictly increasing x. `source` names the
-// table in messages ("FILE:LINE: ..."). Throws std::invalid_argument.
+// table in messages ("FILE:LINE:COL: ..."). Throws std::invalid_argument.
 std::vector<Knot> parse_table(const std::string& text, const std::string& source);
 std::vector<Knot> read_table(const std::string& path);
 // Checks the range against the function (1/x and sqrt need 0 < lo; a table range must

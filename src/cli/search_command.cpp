@@ -51,7 +51,7 @@ Rational parse_positive(const std::string& flag, const std::string& text) {
   // double cannot hold would silently become 0 or inf.
   const double d = to_double(q);
   if (!std::isfinite(d) || d == 0)
-    throw UsageError(flag + ": " + text + " is outside the range of double (about 2.2e-308 to 1.8e308)");
+    throw UsageError(flag + ": " + text + " is outside the range of double (magnitudes from about 4.9e-324 to 1.8e308)");
   return q;
 }
 

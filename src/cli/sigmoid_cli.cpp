@@ -32,7 +32,7 @@ using json = nlohmann::json;
 void check_double_range(const std::string& option, const Rational& q, const std::string& text) {
   const double d = to_double(q);
   if (!std::isfinite(d) || (d == 0 && q != 0))
-    throw UsageError(option + ": " + text + " is outside the range of double (about 2.2e-308 to 1.8e308 in magnitude)");
+    throw UsageError(option + ": " + text + " is outside the range of double (magnitudes from about 4.9e-324 to 1.8e308)");
 }
 
 Target resolve_target(const std::string& f, const std::string& range, const std::string& table) {

@@ -1,16 +1,14 @@
 #include "isa/decimal.hpp"
 #include "isa/assembler.hpp"
 
-#include <cerrno>
 #include <charconv>
-#include <cstring>
-#include <fstream>
 #include <map>
 #include <optional>
 #include <sstream>
 #include <vector>
 
 #include "isa/errors.hpp"
+#include "isa/input_file.hpp"
 #include "isa/twos_complement.hpp"
 
 namespace loopcert::isa {
@@ -31,6 +29,9 @@ struct Token {
   Kind kind;
   std::string text;
   int col;  // 1-based
+
+  // The text as messages quote it (isa/errors.hpp: excerpt).
+  std::string shown() const { return excerpt(text); }
 };
 
 bool is_blank(char ch) { return ch == ' ' || ch == '\t' || ch == '\r' || ch == '\v' || ch == '\f'; }
@@ -139,14 +140,14 @@ class Assembler {
     if (i == tokens.size()) return;  // blank, comment or labels only
     const Token& head = tokens[i];
     if (head.kind != Token::Kind::Word) {
-      fail(line, head, "unexpected '" + head.text + "' (expected a mnemonic: " + kMnemonicList + ")");
+      fail(line, head, "unexpected '" + head.shown() + "' (expected a mnemonic: " + kMnemonicList + ")");
     }
     const std::vector<Token> operands = parse_operands(tokens, i + 1, line);
 
     if (head.text == ".bits" || head.text == ".mem") {
       if (first_label_here) {
         fail(line, *first_label_here,
-             "label '" + first_label_here->text + "' is on a " + head.text +
+             "label '" + first_label_here->shown() + "' is on a " + head.text +
                  " directive (expected labels only before commands: subleq or halt)");
       }
       if (head.text == ".bits") {
@@ -169,7 +170,7 @@ class Assembler {
       command.line = line;
       add_command(std::move(command));
     } else {
-      fail(line, head, "unknown mnemonic '" + head.text + "' (expected " + kMnemonicList + ")");
+      fail(line, head, "unknown mnemonic '" + head.shown() + "' (expected " + kMnemonicList + ")");
     }
   }
 
@@ -200,14 +201,14 @@ class Assembler {
 
   void define_label(const Token& name, int line) {
     if (!is_identifier(name.text)) {
-      fail(line, name, "bad label name '" + name.text + "' (expected " + kIdentifierRule + ")");
+      fail(line, name, "bad label name '" + name.shown() + "' (expected " + kIdentifierRule + ")");
     }
     if (name.text == "halt") {
       fail(line, name, "'halt' cannot be a label (it already names the halt target)");
     }
     if (const auto it = labels_.find(name.text); it != labels_.end()) {
       fail(line, name,
-           "duplicate label '" + name.text + "' (first defined at line " +
+           "duplicate label '" + name.shown() + "' (first defined at line " +
                std::to_string(it->second.line) + "; expected each label once)");
     }
     labels_[name.text] = Place{static_cast<int>(parsed_.size()), line};
@@ -235,7 +236,7 @@ class Assembler {
     const auto value = parse_decimal(operands[0].text, overflow);
     if (!value || *value < kMinBits || *value > kMaxBits) {
       fail(line, operands[0],
-           "bad .bits value '" + operands[0].text + "' (expected an integer from 2 to 64)");
+           "bad .bits value '" + operands[0].shown() + "' (expected an integer from 2 to 64)");
     }
     bits_ = static_cast<int>(*value);
     bits_line_ = line;
@@ -252,7 +253,7 @@ class Assembler {
     const Token& name = operands[0];
     const Token& value_token = operands[1];
     if (!is_identifier(name.text)) {
-      fail(line, name, "bad cell name '" + name.text + "' (expected " + kIdentifierRule + ")");
+      fail(line, name, "bad cell name '" + name.shown() + "' (expected " + kIdentifierRule + ")");
     }
     if (name.text == kHaltZeroCell) {
       fail(line, name,
@@ -261,18 +262,18 @@ class Assembler {
     }
     if (const auto it = cells_.find(name.text); it != cells_.end()) {
       fail(line, name,
-           "duplicate cell '" + name.text + "' (first declared at line " +
+           "duplicate cell '" + name.shown() + "' (first declared at line " +
                std::to_string(it->second.line) + "; expected each cell once)");
     }
     bool overflow = false;
     const auto value = parse_decimal(value_token.text, overflow);
     if (!value && !overflow) {
       fail(line, value_token,
-           "value '" + value_token.text + "' is not a decimal integer (expected e.g. 42 or -7)");
+           "value '" + value_token.shown() + "' is not a decimal integer (expected e.g. 42 or -7)");
     }
     if (!value || !fits_signed(*value, bits_)) {
       fail(line, value_token,
-           "value " + value_token.text + " does not fit in " + std::to_string(bits_) +
+           "value " + value_token.shown() + " does not fit in " + std::to_string(bits_) +
                "-bit two's complement (expected " + range_text(bits_) + ")");
     }
     cells_[name.text] = Place{static_cast<int>(cell_names_.size()), line};
@@ -290,7 +291,7 @@ class Assembler {
     for (std::size_t k = 0; k < 2; ++k) {
       if (!is_identifier(operands[k].text)) {
         fail(line, operands[k],
-             "bad operand '" + operands[k].text + "' (expected a cell name declared with .mem)");
+             "bad operand '" + operands[k].shown() + "' (expected a cell name declared with .mem)");
       }
     }
     ParsedCommand command;
@@ -300,7 +301,7 @@ class Assembler {
     if (operands.size() == 3) {
       if (!is_identifier(operands[2].text)) {
         fail(line, operands[2],
-             "bad jump target '" + operands[2].text + "' (expected a label or halt)");
+             "bad jump target '" + operands[2].shown() + "' (expected a label or halt)");
       }
       command.target = operands[2];
     }
@@ -321,8 +322,8 @@ class Assembler {
     const auto it = cells_.find(operand.text);
     if (it == cells_.end()) {
       fail(command.line, operand,
-           "undeclared cell '" + operand.text + "' (expected a cell declared with '.mem " +
-               operand.text + " VALUE')");
+           "undeclared cell '" + operand.shown() + "' (expected a cell declared with '.mem " +
+               operand.shown() + " VALUE')");
     }
     return it->second.index;
   }
@@ -343,8 +344,8 @@ class Assembler {
     if (!pending_labels_.empty()) {
       const auto& [label, line] = pending_labels_.front();
       fail(line, label,
-           "label '" + label.text + "' is not followed by a command (expected a command after it, "
-           "e.g. '" + label.text + ": halt')");
+           "label '" + label.shown() + "' is not followed by a command (expected a command after it, "
+           "e.g. '" + label.shown() + ": halt')");
     }
 
     // Halt commands: explicit ones, one after a possible fall-off, and one for
@@ -400,8 +401,8 @@ class Assembler {
           const auto it = labels_.find(parsed.target->text);
           if (it == labels_.end()) {
             fail(parsed.line, *parsed.target,
-                 "undefined label '" + parsed.target->text + "' (expected a label defined as '" +
-                     parsed.target->text + ":' before a command, or halt)");
+                 "undefined label '" + parsed.target->shown() + "' (expected a label defined as '" +
+                     parsed.target->shown() + ":' before a command, or halt)");
           }
           command.c = it->second.index;
         }
@@ -431,16 +432,7 @@ SubleqProgram assemble_sq(const std::string& text, const std::string& filename) 
 }
 
 SubleqProgram load_sq(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    throw InputError(path, 0, 0,
-                     std::string("cannot read file: ") + std::strerror(errno) +
-                         " (expected a readable .sq file)");
-  }
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) throw InputError(path, 0, 0, "cannot read file (read failed)");
-  return assemble_sq(text.str(), path);
+  return assemble_sq(read_input_file(path, "a readable .sq file"), path);
 }
 
 }  // namespace loopcert::isa

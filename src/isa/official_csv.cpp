@@ -1,15 +1,12 @@
 #include "isa/decimal.hpp"
 #include "isa/official_csv.hpp"
 
-#include <cerrno>
 #include <charconv>
-#include <cstring>
-#include <fstream>
 #include <optional>
-#include <sstream>
 #include <vector>
 
 #include "isa/errors.hpp"
+#include "isa/input_file.hpp"
 #include "isa/twos_complement.hpp"
 
 namespace loopcert::isa {
@@ -73,20 +70,6 @@ std::vector<Field> split_fields(const std::string& line) {
   return fields;
 }
 
-
-std::string read_file(const std::string& path, const char* what) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    throw InputError(path, 0, 0,
-                     std::string("cannot read file: ") + std::strerror(errno) + " (expected " +
-                         what + ")");
-  }
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) throw InputError(path, 0, 0, "cannot read file (read failed)");
-  return text.str();
-}
-
 void validate_layout(const CsvLayout& layout) {
   const auto fail = [](const std::string& message) {
     throw InputError(kLayoutFlag, 0, 0, message);
@@ -112,8 +95,7 @@ void check_header(const std::vector<Line>& lines, const std::string& file, const
   }
   if (lines[0].text != header) {
     throw InputError(file, 1, 1,
-                     std::string("wrong header '") + lines[0].text + "' (expected '" + header +
-                         "')");
+                     "wrong header '" + excerpt(lines[0].text) + "' (expected '" + header + "')");
   }
 }
 
@@ -132,10 +114,12 @@ std::int64_t integer_field(const Field& field, const Line& line, const std::stri
   const auto value = parse_decimal(field.text, overflow);
   if (overflow) {
     throw InputError(file, line.number, field.col,
-                     what + " = " + field.text + " is too large (expected " + expected + ")");
+                     what + " = " + excerpt(field.text) + " is too large (expected " + expected +
+                         ")");
   }
   if (!value) {
-    const std::string shown = field.text.empty() ? "empty" : "'" + field.text + "'";
+    const std::string shown =
+        field.text.empty() ? "empty" : std::string("'") + excerpt(field.text) + "'";
     throw InputError(file, line.number, field.col,
                      what + " is " + shown + ", not an integer (expected " + expected + ")");
   }
@@ -251,7 +235,7 @@ std::vector<std::int64_t> read_memory(const std::string& text, const std::string
 
 CsvLayout parse_layout(const std::string& text) {
   const std::string usage =
-      "expected four integers s,m,n,N such as 2,10,23,15, got '" + text + "'";
+      "expected four integers s,m,n,N such as 2,10,23,15, got '" + excerpt(text) + "'";
   const std::vector<Field> fields = split_fields(text);
   if (fields.size() != 4) throw InputError(kLayoutFlag, 0, 0, usage);
   int values[4] = {};
@@ -288,8 +272,8 @@ SubleqProgram parse_official_csv(const std::string& cmds_text, const std::string
 SubleqProgram load_official_csv(const std::string& cmds_path, const std::string& mem_path,
                                 const CsvLayout& layout) {
   validate_layout(layout);
-  const std::string cmds_text = read_file(cmds_path, "a commands CSV with header a,b,c");
-  const std::string mem_text = read_file(mem_path, "a memory CSV with header mem");
+  const std::string cmds_text = read_input_file(cmds_path, "a commands CSV with header a,b,c");
+  const std::string mem_text = read_input_file(mem_path, "a memory CSV with header mem");
   return parse_official_csv(cmds_text, cmds_path, mem_text, mem_path, layout);
 }
 
