@@ -224,7 +224,8 @@ template <class T>
 class BlockEvaluator {
  public:
   explicit BlockEvaluator(const SigmoidBlock& block, int batch = 1, int punchcards = 1);
-  // One point (in point column 0 of punchcard 0).
+  // One point (in point column 0 of punchcard 0). The whole batch is evaluated, so for
+  // one point at a time construct the evaluator with punchcards = 1.
   T operator()(const T& x, const T& y);
   T operator()(const T& x) { return (*this)(x, T(0)); }
   // points() points at once, point k in point column k % batch() of punchcard
