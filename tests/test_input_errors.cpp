@@ -9,27 +9,18 @@
 
 #include "blocks/sigmoid.hpp"
 #include "cli_runner.hpp"
+#include "error_message.hpp"
 #include "core/rational.hpp"
 #include "isa/assembler.hpp"
 #include "isa/errors.hpp"
 #include "isa/official_csv.hpp"
 
 namespace fs = std::filesystem;
+using loopcert::testing::message_of;
 using namespace loopcert;
 using loopcert::isa::InputError;
 
 namespace {
-
-// The message of the exception of type E that `action` throws ("" if none).
-template <typename E, typename Action>
-std::string message_of(Action&& action) {
-  try {
-    action();
-  } catch (const E& error) {
-    return error.what();
-  }
-  return "";
-}
 
 std::string table_error(const std::string& text) {
   return message_of<std::invalid_argument>([&] { sigmoid::parse_table(text, "t"); });

@@ -13,12 +13,14 @@
 #include <regex>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "isa/assembler.hpp"
 #include "isa/errors.hpp"
 #include "isa/machine.hpp"
 #include "isa/official_csv.hpp"
+#include "error_message.hpp"
 #include "isa/twos_complement.hpp"
 
 namespace fs = std::filesystem;
@@ -77,12 +79,7 @@ SubleqProgram load_official(const fs::path& dir, const std::string& stem, const 
 // The full what() text of the InputError `action` throws ("" if it throws none).
 template <typename Action>
 std::string error_of(Action&& action) {
-  try {
-    action();
-  } catch (const InputError& error) {
-    return error.what();
-  }
-  return "";
+  return loopcert::testing::message_of<InputError>(std::forward<Action>(action));
 }
 
 std::string sq_error(const std::string& text) {

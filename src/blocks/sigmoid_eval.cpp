@@ -97,9 +97,7 @@ std::vector<Sample> run(const SigmoidBlock& block, const std::vector<Point>& poi
   }
   return out;
 }
-}  // namespace
 
-namespace {
 // `copies` copies of `card` side by side.
 template <class T>
 Matrix<T> side_by_side(const Matrix<T>& card, int copies) {

@@ -47,12 +47,14 @@ Rational parse_positive(const std::string& flag, const std::string& text) {
     throw UsageError(flag + ": " + e.what());
   }
   if (q <= 0) throw UsageError(flag + " must be positive (got " + text + ")");
-  // Lambda and the searches' steps are also used in double (bounds, printing): a value
-  // double cannot hold would silently become 0 or inf.
-  const double d = to_double(q);
-  if (!std::isfinite(d) || d == 0)
-    throw UsageError(flag + ": " + text + " is outside the range of double (magnitudes from about 4.9e-324 to 1.8e308)");
+  check_within_double(flag, q, text);
   return q;
+}
+
+void check_within_double(const std::string& flag, const Rational& q, const std::string& text) {
+  const double d = to_double(q);
+  if (!std::isfinite(d) || (d == 0 && q != 0))
+    throw UsageError(flag + ": " + text + " is outside the range of double (magnitudes from about 4.9e-324 to 1.8e308)");
 }
 
 LambdaRange parse_lambda_range(const std::string& text) {

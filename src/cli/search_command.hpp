@@ -19,6 +19,10 @@ struct BitsRange {
 };
 BitsRange parse_bits_range(const std::string& text);                       // "LO..HI", 2 <= LO <= HI
 Rational parse_positive(const std::string& flag, const std::string& text);  // exact, > 0, within double's range
+// Lambda, steps, range ends and error targets are also used in double (bounds, printing):
+// a value that double would round to inf, or a nonzero one it would round to 0, is
+// refused rather than silently changed.
+void check_within_double(const std::string& flag, const Rational& q, const std::string& text);
 struct LambdaRange {
   Rational a, b, step;
 };

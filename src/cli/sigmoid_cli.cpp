@@ -1,5 +1,7 @@
 #include "cli/sigmoid_cli.hpp"
 
+#include "cli/search_command.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -27,14 +29,6 @@ using json = nlohmann::json;
 // ---------------------------------------------------------------------------------
 // Options -> problem, with the messages of issue 4's bad-input cases.
 
-// A range end or error target that double cannot hold (it would print and be measured
-// as 0 or inf) is refused rather than rounded.
-void check_double_range(const std::string& option, const Rational& q, const std::string& text) {
-  const double d = to_double(q);
-  if (!std::isfinite(d) || (d == 0 && q != 0))
-    throw UsageError(option + ": " + text + " is outside the range of double (magnitudes from about 4.9e-324 to 1.8e308)");
-}
-
 Target resolve_target(const std::string& f, const std::string& range, const std::string& table) {
   TargetKind kind;
   try {
@@ -60,8 +54,8 @@ Target resolve_target(const std::string& f, const std::string& range, const std:
     } catch (const std::invalid_argument& e) {
       throw UsageError(std::string("--range: ") + e.what());
     }
-    check_double_range("--range", r->first, range);
-    check_double_range("--range", r->second, range);
+    check_within_double("--range", r->first, range);
+    check_within_double("--range", r->second, range);
   }
   try {
     return make_target(kind, r, knots);
@@ -464,15 +458,7 @@ int run_search_terms(const SearchTermsOptions& o) {
   const auto constructions = resolve_constructions(o.construction);
   const ScalarSpec scalar = resolve_scalar(o.scalar);
   if (o.error.empty()) throw UsageError("--error is required (e.g. --error 1e-3)");
-  Rational e_exact;
-  try {
-    e_exact = parse_rational(o.error);
-  } catch (const std::invalid_argument& e) {
-    throw UsageError(std::string("--error: ") + e.what());
-  }
-  if (!(e_exact > 0)) throw UsageError("--error must be positive (got " + o.error + ")");
-  check_double_range("--error", e_exact, o.error);
-  const double E = to_double(e_exact);
+  const double E = to_double(parse_positive("--error", o.error));
   const bool fitted = std::find(constructions.begin(), constructions.end(), Construction::Fitted) != constructions.end();
   if (o.terms) check_terms(*o.terms, "--terms", fitted);
   check_terms(o.max_terms, "--max-terms");
