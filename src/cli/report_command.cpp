@@ -1,5 +1,6 @@
 #include "cli/report_command.hpp"
 
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -23,12 +24,18 @@ int write_report(const ReportArgs& args) {
   }
   // Written to memory first, so a failed or interrupted run leaves an existing report
   // as it was; the file is checked before the (long) measurement starts.
+  const bool existed = std::filesystem::exists(args.out);
   {
     std::ofstream probe(args.out, std::ios::app);
     if (!probe) throw UsageError("--out: cannot write '" + args.out + "'");
   }
   std::ostringstream text;
-  write_sigmoid_report(text, args.quick);
+  try {
+    write_sigmoid_report(text, args.quick);
+  } catch (...) {
+    if (!existed) std::filesystem::remove(args.out);  // the probe's empty file
+    throw;
+  }
   std::ofstream file(args.out, std::ios::trunc);
   if (!(file << text.str())) throw UsageError("--out: cannot write '" + args.out + "'");
   std::cerr << "report: wrote " << args.out << "\n";
