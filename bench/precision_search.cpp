@@ -14,12 +14,12 @@
 
 #include <random>
 
-#include "analysis/bounds.hpp"
+#include "bounds/subleq_loop.hpp"
 #include "analysis/lockstep.hpp"
-#include "analysis/narrow_mpfr.hpp"
+#include "core/narrow_mpfr.hpp"
 #include "analysis/search.hpp"
-#include "compile/subleq_compiler.hpp"
-#include "isa/assembler.hpp"
+#include "compile/subleq/compiler.hpp"
+#include "isa/subleq/assembler.hpp"
 #include "tf/transformer.hpp"
 
 using namespace loopcert;
@@ -36,7 +36,7 @@ const std::string kExamples = source_dir() + "/examples/subleq/";
 
 Rational default_lambda(const isa::SubleqProgram& p) {
   const Layout layout(p.scratch, p.cells(), p.command_count());
-  return parse_rational(std::to_string(bounds::default_lambda(layout.columns(), layout.address_bits(), bounds::LoopConstants::from({}))));
+  return parse_rational(std::to_string(bounds::default_lambda(layout.columns(), layout.address_bits(), compile::loop_constants({}))));
 }
 
 // --- 1. precision search ---------------------------------------------------------------
@@ -112,8 +112,8 @@ void BM_loop_tf32(benchmark::State& s) { loop_benchmark<tf32>(s); }
 void BM_loop_fp8e4m3(benchmark::State& s) { loop_benchmark<fp8e4m3>(s); }
 void BM_loop_float128(benchmark::State& s) { loop_benchmark<Float128>(s); }
 void BM_loop_narrow40(benchmark::State& s) {
-  analysis::NarrowPrecisionScope scope(40);
-  loop_benchmark<analysis::NarrowMpfr>(s);
+  NarrowPrecisionScope scope(40);
+  loop_benchmark<NarrowMpfr>(s);
 }
 void BM_loop_mpfr40(benchmark::State& s) {
   MpfrPrecisionScope scope(40);

@@ -4,7 +4,7 @@
 #include <random>
 #include <string>
 
-#include "isa/program.hpp"
+#include "isa/subleq/program.hpp"
 
 namespace loopcert::bench {
 

@@ -7,8 +7,8 @@
 #include <random>
 
 #include "random_program.hpp"
-#include "analysis/bounds.hpp"
-#include "compile/subleq_compiler.hpp"
+#include "bounds/subleq_loop.hpp"
+#include "compile/subleq/compiler.hpp"
 #include "tf/transformer.hpp"
 
 using namespace loopcert;

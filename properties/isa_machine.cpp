@@ -13,9 +13,9 @@
 #include <rapidcheck/detail/TestMetadata.h>
 #include <rapidcheck/detail/TestParams.h>
 
-#include "isa/assembler.hpp"
-#include "isa/machine.hpp"
-#include "isa/program.hpp"
+#include "isa/subleq/assembler.hpp"
+#include "isa/subleq/machine.hpp"
+#include "isa/subleq/program.hpp"
 
 using namespace loopcert::isa;
 
@@ -25,7 +25,7 @@ constexpr int kMaxSteps = 200;
 
 // ---------------------------------------------------------------------------------
 // Random programs. Values are reduced into N bits here with __int128 arithmetic, not
-// with isa/twos_complement.hpp, so the generator does not share code with the machine.
+// with isa/subleq/twos_complement.hpp, so the generator does not share code with the machine.
 
 std::int64_t reduce_mod_2n(__int128 value, int bits) {
   const __int128 modulus = static_cast<__int128>(1) << bits;

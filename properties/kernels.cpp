@@ -1,4 +1,4 @@
-// Property: the fast kernels of src/analysis/emulated_kernels.hpp give bit for bit what
+// Property: the fast kernels of src/tf/kernels/emulated.hpp give bit for bit what
 // the generic evaluator's plain loops give (y[j] += a * x[j]; res = a_0 b_0, then
 // res += a_i b_i), on vectors rich in the entries the kernels treat specially: +0, -0,
 // +-1, +-inf, NaN, values near the format's range ends. Checked for the vectorised axpy
@@ -17,12 +17,10 @@
 #include <limits>
 #include <vector>
 
-#include "analysis/emulated_kernels.hpp"
-#include "analysis/narrow_mpfr_ld.hpp"
+#include "tf/kernels/emulated.hpp"
+#include "core/narrow_mpfr_ld.hpp"
 
 using namespace loopcert;
-using analysis::NarrowMpfr;
-using analysis::NarrowMpfrLD;
 
 namespace {
 
@@ -104,12 +102,12 @@ TEST_CASE("fast kernels equal the evaluator's plain loops bit for bit", "[proper
     RC_ASSERT(dot_agrees<fp16>());
   });
   rc::prop("NarrowMpfr, P in 2..52: vectorised axpy, skipping dot", [] {
-    analysis::NarrowPrecisionScope scope(*rc::gen::inRange(2, 53));
+    NarrowPrecisionScope scope(*rc::gen::inRange(2, 53));
     RC_ASSERT(axpy_agrees<NarrowMpfr>([](auto&&... args) { kernels::axpy(args...); }));
     RC_ASSERT(dot_agrees<NarrowMpfr>());
   });
   rc::prop("NarrowMpfrLD, P in 53..63: skipping axpy, skipping dot", [] {
-    analysis::NarrowPrecisionScope scope(*rc::gen::inRange(53, 64));
+    NarrowPrecisionScope scope(*rc::gen::inRange(53, 64));
     RC_ASSERT(axpy_agrees<NarrowMpfrLD>([](auto&&... args) { kernels::axpy_skip_zeros(args...); }));
     RC_ASSERT(dot_agrees<NarrowMpfrLD>());
   });

@@ -1,4 +1,4 @@
-// NarrowMpfr (src/analysis/narrow_mpfr.hpp): MPFR at P <= 52 bits computed in double,
+// NarrowMpfr (src/core/narrow_mpfr.hpp): MPFR at P <= 52 bits computed in double,
 // and NarrowMpfrLD (narrow_mpfr_ld.hpp): 53 <= P <= 63 computed in x87 long double, must
 // be MPFR, bit for bit. Operation by operation on random operands (including sums
 // whose double result lands exactly on a midpoint of the P-bit grid while the exact sum
@@ -11,15 +11,12 @@
 #include <cmath>
 #include <type_traits>
 
-#include "analysis/narrow_mpfr.hpp"
-#include "analysis/narrow_mpfr_ld.hpp"
-#include "compile/subleq_compiler.hpp"
+#include "core/narrow_mpfr.hpp"
+#include "core/narrow_mpfr_ld.hpp"
+#include "compile/subleq/compiler.hpp"
 #include "tf/transformer.hpp"
 
 using namespace loopcert;
-using analysis::NarrowMpfr;
-using analysis::NarrowMpfrLD;
-using analysis::NarrowPrecisionScope;
 
 namespace {
 
@@ -87,7 +84,7 @@ V narrow_op(char op, V a, V b) {
 }
 
 // The broken variant: round the double result, never look at the error term.
-double naive_add(double a, double b) { return analysis::narrow::round_p(a + b); }
+double naive_add(double a, double b) { return narrow::round_p(a + b); }
 
 template <class V>
 bool same(V a, V b) {
@@ -225,7 +222,7 @@ TEST_CASE("narrow mpfr: whole loops equal MPFR punchcard for punchcard", "[prope
             }
         }
     };
-    if (P <= analysis::kNarrowMaxPrecision) compare(NarrowMpfr{});
+    if (P <= kNarrowMaxPrecision) compare(NarrowMpfr{});
     else compare(NarrowMpfrLD{});
   });
 }

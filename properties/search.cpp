@@ -2,7 +2,7 @@
 // runs they summarise, on random programs:
 //  - precision (MPFR): a run at the reported minimum agrees; a run two bits lower fails
 //    unless the search flagged that precision as non-monotone; the bound of
-//    analysis/precision_bound.hpp (bounds::predicted_bits) is never below the minimum;
+//    bounds/precision.hpp (bounds::predicted_bits) is never below the minimum;
 //  - lambda (at double and mpfr:24): a run at the reported minimum agrees; a run at
 //    minimum - 2R fails unless flagged non-monotone.
 // Sizes are small (a few steps, narrow ranges) so the file runs in seconds.
@@ -13,7 +13,8 @@
 
 #include <algorithm>
 
-#include "analysis/bounds.hpp"
+#include "compile/subleq/compiler.hpp"
+#include "bounds/subleq_loop.hpp"
 #include "analysis/search.hpp"
 #include "tf/layout.hpp"
 
@@ -43,7 +44,7 @@ rc::Gen<isa::SubleqProgram> small_program() {
 
 Rational default_lambda(const isa::SubleqProgram& p) {
   const Layout layout(p.scratch, p.cells(), p.command_count());
-  return parse_rational(std::to_string(bounds::default_lambda(layout.columns(), layout.address_bits(), bounds::LoopConstants::from({}))));
+  return parse_rational(std::to_string(bounds::default_lambda(layout.columns(), layout.address_bits(), compile::loop_constants({}))));
 }
 
 analysis::SearchCommon common(std::int64_t steps) {

@@ -16,7 +16,7 @@
 #include <memory>
 #include <optional>
 
-#include "analysis/sigmoid_bound.hpp"
+#include "bounds/sigmoid.hpp"
 #include "blocks/sigmoid.hpp"
 
 using namespace loopcert;

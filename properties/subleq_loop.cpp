@@ -6,7 +6,8 @@
 
 #include <catch2/catch.hpp>
 
-#include "analysis/bounds.hpp"
+#include "compile/subleq/compiler.hpp"
+#include "bounds/subleq_loop.hpp"
 #include "analysis/lockstep.hpp"
 #include "core/rational.hpp"
 #include "tf/layout.hpp"
@@ -47,7 +48,7 @@ analysis::RunResult run(const isa::SubleqProgram& p, const std::string& scalar, 
   } else {
     const Layout layout(p.scratch, p.cells(), p.command_count());
     o.params.lambda = parse_rational(std::to_string(
-        bounds::default_lambda(layout.columns(), layout.address_bits(), bounds::LoopConstants::from(o.params))));
+        bounds::default_lambda(layout.columns(), layout.address_bits(), compile::loop_constants(o.params))));
   }
   return analysis::run_lockstep(p, o);
 }

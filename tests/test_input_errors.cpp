@@ -11,14 +11,14 @@
 #include "cli_runner.hpp"
 #include "error_message.hpp"
 #include "core/rational.hpp"
-#include "isa/assembler.hpp"
-#include "isa/errors.hpp"
-#include "isa/official_csv.hpp"
+#include "isa/subleq/assembler.hpp"
+#include "core/input_error.hpp"
+#include "isa/subleq/official_csv.hpp"
 
 namespace fs = std::filesystem;
 using loopcert::testing::message_of;
 using namespace loopcert;
-using loopcert::isa::InputError;
+using loopcert::InputError;
 
 namespace {
 
@@ -210,12 +210,12 @@ TEST_CASE("table: x increasing exactly but not after rounding to double is rejec
 // Defect 6: long or binary text in messages
 
 TEST_CASE("excerpt: at most 40 characters, non-printable bytes as \\xNN", "[input][excerpt]") {
-  CHECK(isa::excerpt("bad-token") == "bad-token");
-  CHECK(isa::excerpt(std::string(40, 'a')) == std::string(40, 'a'));
-  CHECK(isa::excerpt(std::string(41, 'a')) == std::string(40, 'a') + "...");
-  CHECK(isa::excerpt(std::string("A\0B", 3)) == "A\\x00B");
-  CHECK(isa::excerpt("tab\there\r\n\x7f\xff") == "tab\\x09here\\x0D\\x0A\\x7F\\xFF");
-  CHECK(isa::excerpt(std::string(39, 'a') + "\x01") == std::string(39, 'a') + "...");  // no half escape
+  CHECK(excerpt("bad-token") == "bad-token");
+  CHECK(excerpt(std::string(40, 'a')) == std::string(40, 'a'));
+  CHECK(excerpt(std::string(41, 'a')) == std::string(40, 'a') + "...");
+  CHECK(excerpt(std::string("A\0B", 3)) == "A\\x00B");
+  CHECK(excerpt("tab\there\r\n\x7f\xff") == "tab\\x09here\\x0D\\x0A\\x7F\\xFF");
+  CHECK(excerpt(std::string(39, 'a') + "\x01") == std::string(39, 'a') + "...");  // no half escape
 }
 
 TEST_CASE(".sq: a NUL byte in an operand is shown, not a cut-off message", "[input][excerpt][assembler]") {

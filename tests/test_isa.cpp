@@ -16,15 +16,16 @@
 #include <utility>
 #include <vector>
 
-#include "isa/assembler.hpp"
-#include "isa/errors.hpp"
-#include "isa/machine.hpp"
-#include "isa/official_csv.hpp"
+#include "isa/subleq/assembler.hpp"
+#include "core/input_error.hpp"
+#include "isa/subleq/machine.hpp"
+#include "isa/subleq/official_csv.hpp"
 #include "error_message.hpp"
-#include "isa/twos_complement.hpp"
+#include "isa/subleq/twos_complement.hpp"
 
 namespace fs = std::filesystem;
 using namespace loopcert::isa;
+using loopcert::InputError;
 
 namespace {
 

@@ -9,14 +9,14 @@
 #include <cmath>
 #include <map>
 
-#include "analysis/bounds.hpp"
+#include "bounds/subleq_loop.hpp"
 #include "analysis/lockstep.hpp"
-#include "analysis/precision_bound.hpp"
+#include "bounds/precision.hpp"
 #include "analysis/search.hpp"
-#include "compile/subleq_compiler.hpp"
+#include "compile/subleq/compiler.hpp"
 #include "core/scalar.hpp"
-#include "isa/assembler.hpp"
-#include "isa/machine.hpp"
+#include "isa/subleq/assembler.hpp"
+#include "isa/subleq/machine.hpp"
 #include "tf/transformer.hpp"
 
 using namespace loopcert;
@@ -27,7 +27,7 @@ const std::string kExamples = std::string(LOOPCERT_SOURCE_DIR) + "/examples/subl
 
 Rational default_lambda(const isa::SubleqProgram& p) {
   const Layout layout(p.scratch, p.cells(), p.command_count());
-  return parse_rational(std::to_string(bounds::default_lambda(layout.columns(), layout.address_bits(), bounds::LoopConstants::from({}))));
+  return parse_rational(std::to_string(bounds::default_lambda(layout.columns(), layout.address_bits(), compile::loop_constants({}))));
 }
 
 analysis::RunOptions options(const isa::SubleqProgram& p, const std::string& scalar) {
@@ -212,7 +212,7 @@ TEST_CASE("precision bound: exact arithmetic reduces to loop_is_exact; predicted
     params.lambda = lambda;
     const auto compiled = compile::compile_subleq(p, params);
     const int n = compiled.layout.columns(), L = compiled.layout.address_bits();
-    const auto k = bounds::LoopConstants::from(params);
+    const auto k = compile::loop_constants(params);
     for (double l : {1.0, 2.0, 3.0, 3.5, 5.0})
       CHECK(bounds::loop_budget(compiled.loop, n, L, p.bits, l, 0, k, 0).holds == bounds::loop_is_exact(n, L, l, k));
     const int P = bounds::predicted_bits(compiled.loop, n, L, p.bits, lambda, k);

@@ -11,7 +11,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "analysis/sigmoid_bound.hpp"
+#include "bounds/sigmoid.hpp"
 #include "blocks/sigmoid.hpp"
 #include "cli/sigmoid_cli.hpp"
 

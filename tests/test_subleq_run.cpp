@@ -4,12 +4,12 @@
 
 #include <filesystem>
 
-#include "analysis/bounds.hpp"
+#include "bounds/subleq_loop.hpp"
 #include "analysis/lockstep.hpp"
-#include "compile/subleq_compiler.hpp"
-#include "isa/assembler.hpp"
-#include "isa/machine.hpp"
-#include "isa/official_csv.hpp"
+#include "compile/subleq/compiler.hpp"
+#include "isa/subleq/assembler.hpp"
+#include "isa/subleq/machine.hpp"
+#include "isa/subleq/official_csv.hpp"
 #include "tf/transformer.hpp"
 
 using namespace loopcert;
@@ -30,7 +30,7 @@ analysis::RunOptions defaults(const isa::SubleqProgram& p, const std::string& sc
   o.scalar = parse_scalar(scalar);
   const Layout layout(p.scratch, p.cells(), p.command_count());
   o.params.lambda = parse_rational(std::to_string(
-      bounds::default_lambda(layout.columns(), layout.address_bits(), bounds::LoopConstants::from(o.params))));
+      bounds::default_lambda(layout.columns(), layout.address_bits(), compile::loop_constants(o.params))));
   return o;
 }
 

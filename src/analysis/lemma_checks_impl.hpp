@@ -7,7 +7,7 @@
 
 #include <fmt/format.h>
 
-#include "analysis/bounds.hpp"
+#include "bounds/subleq_loop.hpp"
 #include "analysis/lemma_checks.hpp"
 #include "blocks/branch.hpp"
 #include "blocks/correct.hpp"
@@ -16,8 +16,8 @@
 #include "blocks/read.hpp"
 #include "blocks/subtract.hpp"
 #include "blocks/write.hpp"
-#include "compile/subleq_compiler.hpp"
-#include "isa/twos_complement.hpp"
+#include "compile/subleq/compiler.hpp"
+#include "isa/subleq/twos_complement.hpp"
 #include "tf/transformer.hpp"
 
 namespace loopcert::analysis {
@@ -121,7 +121,7 @@ LemmaTrial run_lemma_trial_t(const std::string& lemma, const ScalarSpec& scalar,
   TrialSetup s = make_setup(seed, lemma == "subtract" || lemma == "flag" ? 16 : 10);
   const Layout& layout = s.layout;
   const int n = layout.columns(), L = layout.address_bits(), N = s.program.bits, d = layout.rows();
-  const bounds::LoopConstants k = bounds::LoopConstants::from(s.params);
+  const bounds::LoopConstants k = compile::loop_constants(s.params);
   s.params.lambda = parse_rational(fmt::format("{}", bounds::default_lambda(n, L, k)));
   // The bounds are evaluated at the default temperature; the LowTemperature sabotage
   // builds the block at lambda = 1/2 instead, so the claim no longer matches the weights.

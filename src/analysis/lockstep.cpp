@@ -3,7 +3,7 @@
 #include <stdexcept>
 
 #include "core/mpfr_real.hpp"
-#include "isa/machine.hpp"
+#include "isa/subleq/machine.hpp"
 #include "tf/transformer.hpp"
 
 namespace loopcert::analysis {

@@ -16,9 +16,9 @@
 #include <string>
 #include <vector>
 
-#include "blocks/detail/params.hpp"
+#include "blocks/params.hpp"
 #include "core/scalar_name.hpp"
-#include "isa/program.hpp"
+#include "isa/subleq/program.hpp"
 
 namespace loopcert::compile {
 struct CompiledSubleq;
@@ -42,7 +42,7 @@ struct RunOptions {
   // punchcard and the exact machine) and a rounding part (the scalar against mpfr:256).
   bool decompose = false;
   // mpfr:P with P <= 63 runs on an exact emulation in double (P <= 52) or x87 long double
-  // (53..63) (analysis/narrow_mpfr*.hpp), bit for bit the same as MPFR and much faster;
+  // (53..63) (core/narrow_mpfr*.hpp), bit for bit the same as MPFR and much faster;
   // false forces MPFR itself.
   bool fast_mpfr = true;
   std::function<void(std::int64_t loop, std::int64_t total)> progress;  // optional, every ~1000 loops

@@ -26,9 +26,9 @@
 #include <type_traits>
 
 #include "analysis/lockstep.hpp"
-#include "compile/subleq_compiler.hpp"
+#include "compile/subleq/compiler.hpp"
 #include "core/mpfr_real.hpp"
-#include "isa/machine.hpp"
+#include "isa/subleq/machine.hpp"
 #include "tf/transformer.hpp"
 
 namespace loopcert::analysis {

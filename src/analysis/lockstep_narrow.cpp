@@ -2,8 +2,8 @@
 // NarrowMpfrLD (long double, 53 <= P <= 63). Bit for bit MPFR, or the run reports that it
 // left the emulation's range and lockstep.cpp redoes it with MPFR.
 #include "analysis/lockstep_impl.hpp"
-#include "analysis/narrow_mpfr.hpp"
-#include "analysis/narrow_mpfr_ld.hpp"
+#include "core/narrow_mpfr.hpp"
+#include "core/narrow_mpfr_ld.hpp"
 
 namespace loopcert::analysis {
 template RunResult run_lockstep_t<NarrowMpfr>(const isa::SubleqProgram&, const RunOptions&, AttentionMode);

@@ -18,44 +18,14 @@
 #include <stdexcept>
 #include <thread>
 
-#include "analysis/bounds.hpp"
-#include "analysis/parallel_for.hpp"
-#include "analysis/precision_bound.hpp"
-#include "compile/subleq_compiler.hpp"
+#include "bounds/subleq_loop.hpp"
+#include "core/parallel_for.hpp"
+#include "bounds/precision.hpp"
+#include "compile/subleq/compiler.hpp"
+#include "core/scalar_facts.hpp"
 #include "tf/layout.hpp"
 
 namespace loopcert::analysis {
-
-int scalar_precision_bits(const ScalarSpec& s) {
-  switch (s.kind) {
-    case ScalarKind::Float: return 24;
-    case ScalarKind::Double: return 53;
-    case ScalarKind::LongDouble: return 64;
-    case ScalarKind::Float128: return 113;
-    case ScalarKind::Mpfr:
-    case ScalarKind::Mpfi: return static_cast<int>(s.precision);
-    case ScalarKind::Bf16: return formats::bf16.precision;
-    case ScalarKind::Fp16: return formats::fp16.precision;
-    case ScalarKind::Tf32: return formats::tf32.precision;
-    case ScalarKind::Fp8e4m3: return formats::fp8e4m3.precision;
-    case ScalarKind::Fp8e5m2: return formats::fp8e5m2.precision;
-    case ScalarKind::Exact: return 0;
-  }
-  return 0;
-}
-
-double scalar_max_finite(const ScalarSpec& s) {
-  switch (s.kind) {
-    case ScalarKind::Float: return std::numeric_limits<float>::max();
-    case ScalarKind::Double: return std::numeric_limits<double>::max();
-    case ScalarKind::Bf16: return formats::bf16.max_finite;
-    case ScalarKind::Fp16: return formats::fp16.max_finite;
-    case ScalarKind::Tf32: return formats::tf32.max_finite;
-    case ScalarKind::Fp8e4m3: return formats::fp8e4m3.max_finite;
-    case ScalarKind::Fp8e5m2: return formats::fp8e5m2.max_finite;
-    default: return std::numeric_limits<double>::infinity();
-  }
-}
 
 namespace {
 
@@ -178,7 +148,7 @@ static std::optional<long> first_multiple_within_200(const Rational& resolution,
 
 double predicted_lambda_exact(const isa::SubleqProgram& program, const blocks::BlockParams& params, const Rational& resolution) {
   const Geometry g = geometry(program);
-  const bounds::LoopConstants k = bounds::LoopConstants::from(params);
+  const bounds::LoopConstants k = compile::loop_constants(params);
   const double r = to_double(resolution);
   const auto i = first_multiple_within_200(resolution, [&](long m) { return bounds::loop_is_exact(g.n, g.L, m * r, k, 1); });
   return i ? *i * r : bounds::kInfinity;
@@ -238,7 +208,7 @@ PrecisionSearch search_precision(const isa::SubleqProgram& program, const Ration
     s.bisection_bits = 0;
   }
   const Geometry g = geometry(program);
-  s.predicted_bits = bounds::predicted_bits(runner.base().loop, g.n, g.L, g.N, lambda, bounds::LoopConstants::from(common.params));
+  s.predicted_bits = bounds::predicted_bits(runner.base().loop, g.n, g.L, g.N, lambda, compile::loop_constants(common.params));
   s.seconds = seconds_since(started);
   return s;
 }
@@ -325,7 +295,7 @@ LambdaSearch search_lambda(const isa::SubleqProgram& program, const ScalarSpec& 
   // failing one that ran the most loops (ties: the lambda nearest the default, so that
   // "where it breaks" is reported at a sensible temperature).
   const Geometry g = geometry(program);
-  const bounds::LoopConstants kc = bounds::LoopConstants::from(common.params);
+  const bounds::LoopConstants kc = compile::loop_constants(common.params);
   const double preferred = bounds::default_lambda(g.n, g.L, kc);
   for (const auto& [k, p] : seen) {
     if (!s.best) {
@@ -346,8 +316,8 @@ LambdaSearch search_lambda(const isa::SubleqProgram& program, const ScalarSpec& 
   s.default_lambda = bounds::default_lambda(g.n, g.L, kc);
   if (scalar.kind != ScalarKind::Exact) {
     const double u = bounds::unit_roundoff(scalar);
-    const int P = scalar_precision_bits(scalar);
-    const double max_finite = scalar_max_finite(scalar);
+    const int P = scalar_facts(scalar).precision;
+    const double max_finite = scalar_facts(scalar).max_finite;
     const bounds::LoopRounding rounding = bounds::loop_rounding(runner.base().loop, u);
     const auto k = first_multiple_within_200(resolution, [&](long m) {
       return bounds::loop_budget(rounding, g.n, g.L, g.N, bounds::rounded_lambda(Rational(m) * resolution, P), kc, P, max_finite).holds;
@@ -379,7 +349,7 @@ GridSearch search_grid(const isa::SubleqProgram& program, long lo, long hi, cons
   if (common.log) common.log(fmt::format("search grid: {} cells", work.size()));
   s.cells = runner.run_all(work);
   const Geometry g = geometry(program);
-  const bounds::LoopConstants kc = bounds::LoopConstants::from(common.params);
+  const bounds::LoopConstants kc = compile::loop_constants(common.params);
   for (const auto& l : s.lambdas) s.predicted_bits.push_back(bounds::predicted_bits(runner.base().loop, g.n, g.L, g.N, l, kc));
   for (long bits = lo; bits <= hi; ++bits)
     for (std::size_t j = 0; j < s.lambdas.size(); ++j)

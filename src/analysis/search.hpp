@@ -1,7 +1,7 @@
 // Searches over the arithmetic: the smallest MPFR precision, the interval of softmax
 // temperatures, and the full (precision x lambda) grid at which a program runs in
 // lockstep with the reference machine (`loopcert search`), each next to the prediction
-// of the bounds (analysis/bounds.hpp, analysis/precision_bound.hpp).
+// of the bounds (analysis/bounds.hpp, bounds/precision.hpp).
 #pragma once
 #include <cstdint>
 #include <functional>
@@ -12,7 +12,7 @@
 #include "analysis/lockstep.hpp"
 #include "core/rational.hpp"
 #include "core/scalar_name.hpp"
-#include "isa/program.hpp"
+#include "isa/subleq/program.hpp"
 
 namespace loopcert::analysis {
 
@@ -39,9 +39,6 @@ struct SearchCommon {
   SearchLog log;
 };
 
-// Facts of a scalar type the predictions need.
-int scalar_precision_bits(const ScalarSpec& s);    // significand bits (mpfr:P -> P)
-double scalar_max_finite(const ScalarSpec& s);     // largest finite value (+inf for MPFR)
 
 // --- precision ---------------------------------------------------------------------
 struct PrecisionSearch {

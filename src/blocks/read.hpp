@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "blocks/detail/ffn_helpers.hpp"
-#include "blocks/detail/params.hpp"
+#include "blocks/params.hpp"
 
 namespace loopcert::blocks {
 

@@ -15,7 +15,7 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "isa/errors.hpp"
+#include "core/input_error.hpp"
 
 namespace loopcert::sigmoid {
 
@@ -187,7 +187,7 @@ std::string range_text(const Rational& lo, const Rational& hi) { return to_strin
 
 // ---------------------------------------------------------------------------------
 // Tables. Errors name FILE:LINE:COL (COL of the offending field; no COL when the whole
-// line is wrong) and quote user text through isa::excerpt.
+// line is wrong) and quote user text through excerpt.
 
 namespace {
 
@@ -247,7 +247,7 @@ bool is_header(const std::vector<TableField>& fields) {
 // evaluation works in double and long double, where a value that rounds to inf or to
 // 0 would change the function silently (inf makes every bound vacuous).
 Rational table_value(const TableField& field, const char* name, const std::string& source, int line) {
-  const std::string quoted = std::string(name) + " value '" + isa::excerpt(field.text) + "'";
+  const std::string quoted = std::string(name) + " value '" + excerpt(field.text) + "'";
   std::string why;
   const std::optional<Rational> value = try_parse_rational(field.text, why);
   if (!value) {
@@ -286,20 +286,20 @@ std::vector<Knot> parse_table(const std::string& text, const std::string& source
     first = false;
     if (header) continue;  // such as "x,y"
     if (fields.size() != 2)
-      throw table_error(source, number, 0, "expected two numbers 'x y' (or 'x,y'), got '" + isa::excerpt(trim(line)) + "'");
+      throw table_error(source, number, 0, "expected two numbers 'x y' (or 'x,y'), got '" + excerpt(trim(line)) + "'");
     const Knot k{table_value(fields[0], "x", source, number), table_value(fields[1], "y", source, number)};
     if (!knots.empty()) {
-      const std::string previous = "x = " + isa::excerpt(x_texts.back()) + " (line " + std::to_string(lines.back()) + ")";
+      const std::string previous = "x = " + excerpt(x_texts.back()) + " (line " + std::to_string(lines.back()) + ")";
       if (!(knots.back().x < k.x))
         throw table_error(source, number, fields[0].col,
-                          "x must be strictly increasing, but x = " + isa::excerpt(fields[0].text) + " follows " + previous);
+                          "x must be strictly increasing, but x = " + excerpt(fields[0].text) + " follows " + previous);
       // Rounding to double is monotone, so a strictly increasing pair can only collapse.
       const double rounded = to_double(k.x);
       if (!(to_double(knots.back().x) < rounded)) {
         char shown[32];
         std::snprintf(shown, sizeof shown, "%.17g", rounded);
         throw table_error(source, number, fields[0].col,
-                          "x = " + isa::excerpt(fields[0].text) + " and " + previous + " round to the same double, " + shown +
+                          "x = " + excerpt(fields[0].text) + " and " + previous + " round to the same double, " + shown +
                               " (expected x values that stay strictly increasing when rounded to double)");
       }
     }

@@ -15,7 +15,7 @@
 //    large score separation (an inexact softmax leak) can do. The constant c0 is the
 //    FFN bias b2 of the same layer.
 // 3. Targets on [lo, hi]: the staircase (steps at grid midpoints, sharpness alpha/h;
-//    a-priori bound in analysis/sigmoid_bound.hpp) and the fitted sum (centres on a
+//    a-priori bound in bounds/sigmoid.hpp) and the fitted sum (centres on a
 //    grid, sharpness beta/h, weights by least squares; certified a posteriori).
 //
 // The block reads the rows x (and y), one and anchor and writes the row out of a
@@ -185,7 +185,7 @@ struct BuildOptions {
   Rational alpha = default_staircase_alpha();
   std::vector<Rational> betas = default_fit_betas();
   // Fitted: extra cost added to the grid error estimate when choosing beta, e.g. the
-  // rounding bound at the target scalar (analysis/sigmoid_bound.hpp). Null: none.
+  // rounding bound at the target scalar (bounds/sigmoid.hpp). Null: none.
   std::function<double(const Channel&)> fitted_penalty;
   SigmoidColumns columns;
 };

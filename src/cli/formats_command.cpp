@@ -17,17 +17,18 @@
 #include <sstream>
 #include <thread>
 
-#include "analysis/bounds.hpp"
-#include "analysis/parallel_for.hpp"
+#include "bounds/subleq_loop.hpp"
+#include "core/parallel_for.hpp"
 #include "analysis/lockstep.hpp"
-#include "analysis/precision_bound.hpp"
+#include "bounds/precision.hpp"
 #include "analysis/search.hpp"
 #include "cli/program_source.hpp"
 #include "cli/search_command.hpp"
-#include "compile/subleq_compiler.hpp"
+#include "compile/subleq/compiler.hpp"
 #include "core/scalar.hpp"
+#include "core/scalar_facts.hpp"
 #include "core/scalar_name.hpp"
-#include "isa/errors.hpp"
+#include "core/input_error.hpp"
 
 namespace loopcert::cli {
 
@@ -54,7 +55,7 @@ std::optional<Rational> rounded(const Rational& q, const ScalarSpec& s) {
     case ScalarKind::Float: return exact_of(static_cast<double>(ScalarTraits<float>::from_rational(q)));
     case ScalarKind::Double: return exact_of(ScalarTraits<double>::from_rational(q));
     default: {
-      const int P = analysis::scalar_precision_bits(s);
+      const int P = scalar_facts(s).precision;
       const int need = bounds::significant_bits(q);
       if (P <= 0 || (need >= 0 && need <= P)) return q;
       return exact_of(to_double(q));  // (not reached for the SUBLEQ weights: at most N + 1 bits)
@@ -253,9 +254,9 @@ int run_verify_formats(const FormatsOptions& o, const VerifyCommon& common) {
     const auto compiled = compile::compile_subleq(program, ro.params);
     row.weights = weight_report(compiled, scalar);
     const Layout& layout = compiled.layout;
-    const int P = analysis::scalar_precision_bits(scalar);
+    const int P = scalar_facts(scalar).precision;
     row.budget = bounds::loop_budget(compiled.loop, layout.columns(), layout.address_bits(), program.bits, bounds::rounded_lambda(best, P),
-                                     bounds::unit_roundoff(scalar), bounds::LoopConstants::from(ro.params), P, analysis::scalar_max_finite(scalar));
+                                     bounds::unit_roundoff(scalar), compile::loop_constants(ro.params), P, scalar_facts(scalar).max_finite);
     row.reason = reason_of(row, layout);
     auto why = [&](const Rational& lambda) {
       analysis::RunOptions o2 = ro;
@@ -271,7 +272,7 @@ int run_verify_formats(const FormatsOptions& o, const VerifyCommon& common) {
   const int threads = std::max(1, std::min<int>(o.jobs ? *o.jobs : std::min(2u, std::max(1u, std::thread::hardware_concurrency())),
                                                 static_cast<int>(rows.size())));
   try {
-    analysis::parallel_for(rows.size(), threads, work);
+    parallel_for(rows.size(), threads, work);
   } catch (const std::invalid_argument& e) {
     throw UsageError(std::string("verify formats: ") + e.what());
   }

@@ -10,7 +10,7 @@
 #include "cli/search_command.hpp"
 #include "cli/strict_options.hpp"
 #include "cli/verify_command.hpp"
-#include "isa/errors.hpp"
+#include "core/input_error.hpp"
 #include "tf/layout.hpp"
 
 int main(int argc, char** argv) {
@@ -45,7 +45,7 @@ int main(int argc, char** argv) {
   } catch (const UsageError& e) {
     std::cerr << "loopcert: error: " << e.what() << "\n";
     return kBadInput;
-  } catch (const loopcert::isa::InputError& e) {
+  } catch (const loopcert::InputError& e) {
     std::cerr << e.what() << "\n";
     return kBadInput;
   } catch (const std::exception& e) {

@@ -1,8 +1,8 @@
 #include "cli/program_source.hpp"
 
 #include "cli/common.hpp"
-#include "isa/assembler.hpp"
-#include "isa/official_csv.hpp"
+#include "isa/subleq/assembler.hpp"
+#include "isa/subleq/official_csv.hpp"
 
 namespace loopcert::cli {
 

@@ -2,7 +2,7 @@
 #pragma once
 #include <string>
 
-#include "isa/program.hpp"
+#include "isa/subleq/program.hpp"
 
 namespace loopcert::cli {
 
@@ -13,7 +13,7 @@ struct ProgramSource {
   std::string layout;  // official CSV: "s,m,n,N"
 };
 
-// Throws isa::InputError (file:line:col) or UsageError (flags).
+// Throws InputError (file:line:col) or UsageError (flags).
 isa::SubleqProgram load_program(const ProgramSource& source);
 
 // The largest punchcard a transformer run accepts: attention keeps an n x n score matrix

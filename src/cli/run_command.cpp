@@ -7,14 +7,14 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
-#include "analysis/bounds.hpp"
+#include "bounds/subleq_loop.hpp"
 #include "analysis/lockstep.hpp"
 #include "cli/program_source.hpp"
 #include "cli/search_command.hpp"
-#include "compile/subleq_compiler.hpp"
+#include "compile/subleq/compiler.hpp"
 #include "core/scalar_name.hpp"
 #include "core/rational.hpp"
-#include "isa/errors.hpp"
+#include "core/input_error.hpp"
 #include "tf/layout.hpp"
 
 namespace loopcert::cli {
@@ -82,7 +82,7 @@ int run(const RunArgs& args) {
   check_transformer_size(program);
   const Layout layout = compile::subleq_layout(program);  // named rows, for the trace
   const int n = layout.columns(), L = layout.address_bits();
-  const bounds::LoopConstants k = bounds::LoopConstants::from(options.params);
+  const bounds::LoopConstants k = compile::loop_constants(options.params);
   const double e = k.threshold, C = k.write_gate;
   if (default_lambda) {
     const double lambda = bounds::default_lambda(n, L, k);

@@ -1,3 +1,4 @@
+#include "compile/subleq/compiler.hpp"
 #include "cli/search_command.hpp"
 
 #include <fmt/format.h>
@@ -10,11 +11,11 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
-#include "analysis/bounds.hpp"
+#include "bounds/subleq_loop.hpp"
 #include "analysis/search.hpp"
 #include "cli/program_source.hpp"
 #include "core/scalar_name.hpp"
-#include "isa/errors.hpp"
+#include "core/input_error.hpp"
 #include "tf/layout.hpp"
 
 #include "cli/sigmoid_cli.hpp"
@@ -126,7 +127,7 @@ analysis::SearchCommon common_of(const SearchArgs& args) {
 
 Rational default_lambda(const isa::SubleqProgram& p, const blocks::BlockParams& params) {
   const Layout layout(p.scratch, p.cells(), p.command_count());
-  return parse_rational(fmt::format("{}", bounds::default_lambda(layout.columns(), layout.address_bits(), bounds::LoopConstants::from(params))));
+  return parse_rational(fmt::format("{}", bounds::default_lambda(layout.columns(), layout.address_bits(), compile::loop_constants(params))));
 }
 
 template <class Fn>

@@ -15,7 +15,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 
-#include "analysis/sigmoid_bound.hpp"
+#include "bounds/sigmoid.hpp"
 #include "blocks/sigmoid.hpp"
 #include "core/scalar_name.hpp"
 

@@ -1,6 +1,6 @@
 // `loopcert verify sigmoid` and `loopcert search terms`: the sigmoid lemma on the
 // command line (proofs/sigmoid.md; block in blocks/sigmoid.hpp, bounds in
-// analysis/sigmoid_bound.hpp).
+// bounds/sigmoid.hpp).
 #pragma once
 #include <CLI/CLI.hpp>
 #include <cstdint>

@@ -151,7 +151,7 @@ constexpr double int_to_double_odd(I i) {
       const int k = std::bit_width(u) - 53;
       const std::uint64_t sticky = (u & ((std::uint64_t(1) << k) - 1)) != 0;
       u = (u >> k) | sticky;
-      scale = pow2(k);
+      scale = loopcert::detail::pow2(k);  // qualified: loopcert::pow2 (rational.hpp) would be ambiguous
     }
     const double d = static_cast<double>(u) * scale;  // exact
     return neg ? -d : d;

@@ -3,10 +3,10 @@
 // Then the rest.
 #include <Eigen/Core>
 
-#include "analysis/emulated_kernels.hpp"
+#include "tf/kernels/emulated.hpp"
 
 // The evaluator's y += a x, vectorised, and its dot product without zero terms for the emulated formats (bit for bit the scalar
-// operations; analysis/emulated_kernels.hpp). Declared before the evaluator's templates
+// operations; tf/kernels/emulated.hpp). Declared before the evaluator's templates
 // so that its qualified calls detail::axpy(...) pick this more specialised overload.
 namespace loopcert::detail {
 template <const FormatSpec& F>

@@ -1,19 +1,19 @@
 // The transformer at NarrowMpfr: MPFR semantics at P <= 52 bits computed in double
-// (src/analysis/narrow_mpfr.hpp), used by mpfr:P runs and the precision searches.
+// (src/core/narrow_mpfr.hpp), used by mpfr:P runs and the precision searches.
 #include "core/emulated_float.hpp"  // (emulated_kernels.hpp needs it; before rational.hpp)
 // Then the rest.
 #include <Eigen/Core>
 
-#include "analysis/emulated_kernels.hpp"
-#include "analysis/narrow_mpfr.hpp"
+#include "tf/kernels/emulated.hpp"
+#include "core/narrow_mpfr.hpp"
 
 // y += a x vectorised, bit for bit the scalar NarrowMpfr operations (see
 // transformer_emulated.cpp for why it is declared before the evaluator's templates).
 namespace loopcert::detail {
-inline void axpy(const analysis::NarrowMpfr& a, const analysis::NarrowMpfr* x, analysis::NarrowMpfr* y, Eigen::Index n) {
+inline void axpy(const NarrowMpfr& a, const NarrowMpfr* x, NarrowMpfr* y, Eigen::Index n) {
   kernels::axpy(a, x, y, n);
 }
-inline analysis::NarrowMpfr dot(const analysis::NarrowMpfr* a, const analysis::NarrowMpfr* b, Eigen::Index n) {
+inline NarrowMpfr dot(const NarrowMpfr* a, const NarrowMpfr* b, Eigen::Index n) {
   return kernels::dot_skip_zeros(a, b, n);
 }
 }  // namespace loopcert::detail
@@ -22,6 +22,5 @@ inline analysis::NarrowMpfr dot(const analysis::NarrowMpfr* a, const analysis::N
 #include "tf/transformer_impl.hpp"
 
 namespace loopcert {
-using analysis::NarrowMpfr;
 LOOPCERT_INSTANTIATE_TRANSFORMER(NarrowMpfr)
 }  // namespace loopcert

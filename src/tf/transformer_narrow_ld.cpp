@@ -1,19 +1,19 @@
 // The transformer at NarrowMpfrLD: MPFR semantics at 53 <= P <= 63 bits computed in x87
-// long double (src/analysis/narrow_mpfr_ld.hpp), used by mpfr:P runs and the searches.
+// long double (src/core/narrow_mpfr_ld.hpp), used by mpfr:P runs and the searches.
 #include "core/emulated_float.hpp"  // (emulated_kernels.hpp needs it; before rational.hpp)
 // Then the rest.
 #include <Eigen/Core>
 
-#include "analysis/emulated_kernels.hpp"
-#include "analysis/narrow_mpfr_ld.hpp"
+#include "tf/kernels/emulated.hpp"
+#include "core/narrow_mpfr_ld.hpp"
 
 // y += a x and the dot product without zero terms (see transformer_emulated.cpp for why
 // they are declared before the evaluator's templates).
 namespace loopcert::detail {
-inline void axpy(const analysis::NarrowMpfrLD& a, const analysis::NarrowMpfrLD* x, analysis::NarrowMpfrLD* y, Eigen::Index n) {
+inline void axpy(const NarrowMpfrLD& a, const NarrowMpfrLD* x, NarrowMpfrLD* y, Eigen::Index n) {
   kernels::axpy_skip_zeros(a, x, y, n);
 }
-inline analysis::NarrowMpfrLD dot(const analysis::NarrowMpfrLD* a, const analysis::NarrowMpfrLD* b, Eigen::Index n) {
+inline NarrowMpfrLD dot(const NarrowMpfrLD* a, const NarrowMpfrLD* b, Eigen::Index n) {
   return kernels::dot_skip_zeros(a, b, n);
 }
 }  // namespace loopcert::detail
@@ -22,6 +22,5 @@ inline analysis::NarrowMpfrLD dot(const analysis::NarrowMpfrLD* a, const analysi
 #include "tf/transformer_impl.hpp"
 
 namespace loopcert {
-using analysis::NarrowMpfrLD;
 LOOPCERT_INSTANTIATE_TRANSFORMER(NarrowMpfrLD)
 }  // namespace loopcert

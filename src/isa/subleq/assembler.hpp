@@ -3,7 +3,7 @@
 #pragma once
 #include <string>
 
-#include "isa/program.hpp"
+#include "isa/subleq/program.hpp"
 
 namespace loopcert::isa {
 

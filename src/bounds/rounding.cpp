@@ -1,6 +1,9 @@
-#include "analysis/bounds.hpp"
+#include "bounds/rounding.hpp"
 
 #include <map>
+
+#include "core/scalar_facts.hpp"
+#include <vector>
 
 namespace loopcert::bounds {
 
@@ -30,22 +33,6 @@ double ffn_rounding(const LayerSpec& layer, double u, double M) {
   return worst;
 }
 
-double unit_roundoff(const ScalarSpec& s) {
-  switch (s.kind) {
-    case ScalarKind::Float: return std::ldexp(1.0, -24);
-    case ScalarKind::Double: return std::ldexp(1.0, -53);
-    case ScalarKind::LongDouble: return std::ldexp(1.0, -64);
-    case ScalarKind::Float128: return std::ldexp(1.0, -113);
-    case ScalarKind::Mpfr:
-    case ScalarKind::Mpfi: return std::ldexp(1.0, -static_cast<int>(std::min<long>(s.precision, 1000)));
-    case ScalarKind::Bf16: return std::ldexp(1.0, -8);
-    case ScalarKind::Fp16: return std::ldexp(1.0, -11);
-    case ScalarKind::Tf32: return std::ldexp(1.0, -11);
-    case ScalarKind::Fp8e4m3: return std::ldexp(1.0, -4);
-    case ScalarKind::Fp8e5m2: return std::ldexp(1.0, -3);
-    case ScalarKind::Exact: return 0;
-  }
-  return 1;
-}
+double unit_roundoff(const ScalarSpec& s) { return scalar_facts(s).unit_roundoff; }
 
 }  // namespace loopcert::bounds

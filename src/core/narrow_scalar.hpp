@@ -15,7 +15,7 @@
 #include "core/rational.hpp"
 #include "core/scalar.hpp"
 
-namespace loopcert::analysis {
+namespace loopcert {
 
 template <class Carrier>
 class NarrowScalar {
@@ -59,12 +59,12 @@ class NarrowScalar {
   friend bool isfinite(NarrowScalar a) { return std::isfinite(a.v_); }
 };
 
-}  // namespace loopcert::analysis
+}  // namespace loopcert
 
 namespace loopcert {
 template <class Carrier>
-struct ScalarTraits<analysis::NarrowScalar<Carrier>> {
-  using N = analysis::NarrowScalar<Carrier>;
+struct ScalarTraits<NarrowScalar<Carrier>> {
+  using N = NarrowScalar<Carrier>;
   static constexpr bool exact = false;
   static constexpr bool has_exp = true;
   // As MpfrReal(q): one rounding of the exact rational to P bits.

@@ -13,9 +13,9 @@
 #include <cstdint>
 #include <cstring>
 
-#include "analysis/narrow_mpfr.hpp"
+#include "core/narrow_mpfr.hpp"
 
-namespace loopcert::analysis {
+namespace loopcert {
 
 namespace narrow_ld {
 static_assert(std::numeric_limits<long double>::digits == 64, "the long double carrier needs the x87 80-bit format");
@@ -175,4 +175,4 @@ struct LongDoubleCarrier {
 
 using NarrowMpfrLD = NarrowScalar<narrow_ld::LongDoubleCarrier>;
 
-}  // namespace loopcert::analysis
+}  // namespace loopcert

@@ -1,6 +1,6 @@
-#include "isa/machine.hpp"
+#include "isa/subleq/machine.hpp"
 
-#include "isa/twos_complement.hpp"
+#include "isa/subleq/twos_complement.hpp"
 
 namespace loopcert::isa {
 

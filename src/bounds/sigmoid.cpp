@@ -1,7 +1,7 @@
 // Bounds of the sigmoid lemma (proofs/sigmoid.md, Theorems 2 and 3, and the
 // a-posteriori certificate). Interval arithmetic through MPFI's C API; every variable is
 // created with mpfi_init2 at an explicit precision, so no global precision is involved.
-#include "analysis/sigmoid_bound.hpp"
+#include "bounds/sigmoid.hpp"
 
 #include <mpfi.h>
 

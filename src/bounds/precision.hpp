@@ -14,7 +14,7 @@
 #include <limits>
 #include <string>
 
-#include "analysis/bounds.hpp"
+#include "bounds/subleq_loop.hpp"
 #include "tf/layer_spec.hpp"
 
 namespace loopcert::bounds {

@@ -1,4 +1,4 @@
-#include "analysis/precision_bound.hpp"
+#include "bounds/precision.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -1,4 +1,4 @@
-#include "compile/subleq_compiler.hpp"
+#include "compile/subleq/compiler.hpp"
 
 #include <cmath>
 #include <stdexcept>
@@ -120,6 +120,10 @@ DecodedState decode(const Layout& layout, const isa::SubleqProgram& program, con
   const int code = static_cast<int>(read(layout.block("pc"), layout.scratch().begin, "the work column"));
   state.pc = layout.commands().contains(code) ? code - layout.commands().begin : -1;
   return state;
+}
+
+bounds::LoopConstants loop_constants(const blocks::BlockParams& p) {
+  return {to_double(p.snap), to_double(p.threshold), to_double(p.write_gate)};
 }
 
 }  // namespace loopcert::compile

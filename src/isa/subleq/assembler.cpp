@@ -1,5 +1,5 @@
-#include "isa/decimal.hpp"
-#include "isa/assembler.hpp"
+#include "core/decimal.hpp"
+#include "isa/subleq/assembler.hpp"
 
 #include <charconv>
 #include <map>
@@ -7,9 +7,9 @@
 #include <sstream>
 #include <vector>
 
-#include "isa/errors.hpp"
-#include "isa/input_file.hpp"
-#include "isa/twos_complement.hpp"
+#include "core/input_error.hpp"
+#include "core/input_file.hpp"
+#include "isa/subleq/twos_complement.hpp"
 
 namespace loopcert::isa {
 namespace {
@@ -30,7 +30,7 @@ struct Token {
   std::string text;
   int col;  // 1-based
 
-  // The text as messages quote it (isa/errors.hpp: excerpt).
+  // The text as messages quote it (core/input_error.hpp: excerpt).
   std::string shown() const { return excerpt(text); }
 };
 

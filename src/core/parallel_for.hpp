@@ -9,7 +9,7 @@
 #include <thread>
 #include <vector>
 
-namespace loopcert::analysis {
+namespace loopcert {
 
 template <class Fn>
 void parallel_for(std::size_t count, int threads, Fn&& fn) {
@@ -37,4 +37,4 @@ void parallel_for(std::size_t count, int threads, Fn&& fn) {
   if (error) std::rethrow_exception(error);
 }
 
-}  // namespace loopcert::analysis
+}  // namespace loopcert

@@ -37,9 +37,9 @@
 
 #include "core/rational.hpp"
 #include "core/scalar.hpp"
-#include "analysis/narrow_scalar.hpp"
+#include "core/narrow_scalar.hpp"
 
-namespace loopcert::analysis {
+namespace loopcert {
 
 inline constexpr long kNarrowMaxPrecision = 52;      // NarrowMpfr (double carrier)
 inline constexpr long kNarrowLongMaxPrecision = 63;  // NarrowMpfrLD (long double carrier, narrow_mpfr_ld.hpp)
@@ -204,4 +204,4 @@ struct DoubleCarrier {
 
 using NarrowMpfr = NarrowScalar<narrow::DoubleCarrier>;
 
-}  // namespace loopcert::analysis
+}  // namespace loopcert

@@ -1,13 +1,13 @@
-#include "isa/input_file.hpp"
+#include "core/input_file.hpp"
 
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 
-#include "isa/errors.hpp"
+#include "core/input_error.hpp"
 
-namespace loopcert::isa {
+namespace loopcert {
 
 std::string read_input_file(const std::string& path, const std::string& expected) {
   const std::string tail = " (expected " + expected + ")";
@@ -33,4 +33,4 @@ std::string read_input_file(const std::string& path, const std::string& expected
   return text;
 }
 
-}  // namespace loopcert::isa
+}  // namespace loopcert

@@ -1,13 +1,13 @@
-#include "isa/decimal.hpp"
-#include "isa/official_csv.hpp"
+#include "core/decimal.hpp"
+#include "isa/subleq/official_csv.hpp"
 
 #include <charconv>
 #include <optional>
 #include <vector>
 
-#include "isa/errors.hpp"
-#include "isa/input_file.hpp"
-#include "isa/twos_complement.hpp"
+#include "core/input_error.hpp"
+#include "core/input_file.hpp"
+#include "isa/subleq/twos_complement.hpp"
 
 namespace loopcert::isa {
 namespace {

@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "isa/program.hpp"
+#include "isa/subleq/program.hpp"
 
 namespace loopcert::isa {
 

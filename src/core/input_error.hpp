@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-namespace loopcert::isa {
+namespace loopcert {
 
 // Longest excerpt of user text a message quotes (before the "..." that marks a cut).
 inline constexpr std::size_t kExcerptLimit = 40;
@@ -54,4 +54,4 @@ struct InputError : std::runtime_error {
   }
 };
 
-}  // namespace loopcert::isa
+}  // namespace loopcert

@@ -17,7 +17,7 @@
 #include <immintrin.h>
 #endif
 
-#include "analysis/narrow_mpfr.hpp"
+#include "core/narrow_mpfr.hpp"
 
 namespace loopcert::kernels {
 
@@ -82,17 +82,17 @@ inline void axpy(const Emulated<F>& a, const Emulated<F>* x, Emulated<F>* y, lon
 
 // NarrowMpfr: RN53 of the product and of the sum, then RN_P, unless a double result is a
 // midpoint of the P-bit grid (or out of the exact range): then the scalar operators.
-inline void axpy(const analysis::NarrowMpfr& a, const analysis::NarrowMpfr* x, analysis::NarrowMpfr* y, long n) {
+inline void axpy(const NarrowMpfr& a, const NarrowMpfr* x, NarrowMpfr* y, long n) {
 #if defined(__AVX2__)
-  static_assert(sizeof(analysis::NarrowMpfr) == sizeof(double));
-  const int d = analysis::narrow::drop;
+  static_assert(sizeof(NarrowMpfr) == sizeof(double));
+  const int d = narrow::drop;
   const __m256i drop = _mm256_set1_epi64x(d);
   const __m256i half = _mm256_set1_epi64x(std::int64_t(1) << (d - 1));
   const __m256i half_m1 = _mm256_set1_epi64x((std::int64_t(1) << (d - 1)) - 1);
   const __m256i mask = _mm256_set1_epi64x((std::int64_t(1) << d) - 1);
   const __m256i not_mask = _mm256_set1_epi64x(~((std::int64_t(1) << d) - 1));
   const __m256i sign = _mm256_set1_epi64x(std::int64_t(0x8000000000000000ull));
-  const __m256i tiny = _mm256_set1_epi64x(std::int64_t(analysis::narrow::kTiny));
+  const __m256i tiny = _mm256_set1_epi64x(std::int64_t(narrow::kTiny));
   const __m256i huge = _mm256_set1_epi64x(std::int64_t(0x7FE0000000000000ull));  // 2^1023: no carry to inf
   const __m256i zero = _mm256_setzero_si256();
   const __m256d av = _mm256_set1_pd(a.value());

@@ -6,9 +6,10 @@
 #include <string>
 #include <vector>
 
-#include "blocks/detail/params.hpp"
+#include "blocks/params.hpp"
+#include "bounds/subleq_loop.hpp"
 #include "compile/encoding.hpp"
-#include "isa/program.hpp"
+#include "isa/subleq/program.hpp"
 #include "tf/layer_spec.hpp"
 #include "tf/layout.hpp"
 #include "tf/matrix.hpp"
@@ -32,6 +33,9 @@ struct CompiledSubleq {
 // Checks that the program fits the construction (e.g. N and n limits) and builds it.
 // Throws std::invalid_argument with a reason when it cannot be built.
 CompiledSubleq compile_subleq(const isa::SubleqProgram& program, const blocks::BlockParams& params);
+
+// The constants of the weights that the loop theorem needs (bounds/subleq_loop.hpp).
+bounds::LoopConstants loop_constants(const blocks::BlockParams& params);
 
 // The loop's layers for a given layout (shared by compile_subleq and the properties).
 LoopSpec subleq_loop(const Layout& layout, const blocks::BlockParams& params);

@@ -5,7 +5,7 @@
 #include <optional>
 #include <string>
 
-namespace loopcert::isa {
+namespace loopcert {
 
 // Decimal integer with optional sign; nullopt if the text is not one. `overflow` is set
 // when it is one but does not fit in 64 bits (so messages can still quote it).
@@ -29,4 +29,4 @@ inline std::optional<std::int64_t> parse_decimal(const std::string& text, bool& 
   return value;
 }
 
-}  // namespace loopcert::isa
+}  // namespace loopcert

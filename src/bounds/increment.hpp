@@ -1,0 +1,12 @@
+// Bound of the increment lemma (blocks/increment.hpp, proofs/increment.md).
+#pragma once
+#include "bounds/common.hpp"
+
+namespace loopcert::bounds {
+
+// increment: pc bits within delta -> next bits within 2^L delta.
+inline double increment_output(int L, double delta) {
+  return std::ldexp(delta, L - 1) < 1 ? std::ldexp(delta, L) : kInfinity;
+}
+
+}  // namespace loopcert::bounds

@@ -1,0 +1,43 @@
+// The SUBLEQ loop theorem (proofs/subleq_loop.md) and the default temperature, built on
+// the seven lemma bounds (bounds/<stem>.hpp). Properties, `loopcert verify` and the
+// default temperature all call these; no test compares against a literal.
+#pragma once
+#include "bounds/branch.hpp"
+#include "bounds/common.hpp"
+#include "bounds/correct.hpp"
+#include "bounds/flag.hpp"
+#include "bounds/increment.hpp"
+#include "bounds/read.hpp"
+#include "bounds/rounding.hpp"
+#include "bounds/subtract.hpp"
+#include "bounds/write.hpp"
+
+namespace loopcert::bounds {
+
+// The constants of the weights that the loop bound needs, as doubles
+// (compile::loop_constants reads them off the construction's parameters).
+struct LoopConstants {
+  double snap = 0.5;        // read's snap threshold e_s
+  double threshold = 0.25;  // correct's threshold e
+  double write_gate = 2;    // C_w
+};
+
+// One loop of the SUBLEQ transformer: from an exact state (as `correct` leaves it), the
+// loop is exact when the copied entries stay within the snap threshold and the written
+// cell within the correction threshold; then no error is carried into the next loop,
+// for any number of loops.
+inline double loop_read_error(int n, int L, double lambda) { return read_attention(n, L, lambda, 0); }
+inline double loop_write_error(int n, int L, double lambda, double C) { return write_output(n, L, lambda, 0, C); }
+inline bool loop_is_exact(int n, int L, double lambda, const LoopConstants& k, double margin = 1) {
+  return loop_read_error(n, L, lambda) <= k.snap * margin && loop_write_error(n, L, lambda, k.write_gate) <= k.threshold * margin;
+}
+
+// The smallest lambda on a grid of `step` for which the loop bound holds with margin
+// `margin` (errors at most e * margin). The default temperature.
+inline double default_lambda(int n, int L, const LoopConstants& k, double margin = 0.5, double step = 0.5) {
+  for (double lambda = step; lambda <= 200; lambda += step)
+    if (loop_is_exact(n, L, lambda, k, margin)) return lambda;
+  return kInfinity;
+}
+
+}  // namespace loopcert::bounds
