@@ -7,7 +7,7 @@ PACKAGES = g++ make cmake pkg-config libeigen3-dev libboost-dev libmpfr-dev libg
   libmpfi-dev librapidcheck-dev catch2 libcli11-dev nlohmann-json3-dev libfmt-dev \
   libbenchmark-dev gnuplot-nox
 
-.PHONY: deps build demo test bench clean
+.PHONY: deps build demo test bench clean sanitize-test fuzz fuzz-smoke fuzz-deps
 
 deps:
 	@missing=""; for p in $(PACKAGES); do \
@@ -34,5 +34,29 @@ test: build
 bench: build
 	./scripts/bench.sh $(BUILD)
 
+# The whole ctest suite and the demo's commands under ASan + UBSan (-O1), in build-asan/.
+SANITIZE_BUILD ?= build-asan
+sanitize-test: deps
+	cmake -S . -B $(SANITIZE_BUILD) -DCMAKE_BUILD_TYPE=Release -DLOOPCERT_SANITIZE=ON -DLOOPCERT_AVX2=OFF
+	cmake --build $(SANITIZE_BUILD) -j $(JOBS) --target loopcert loopcert_tests loopcert_properties
+	cd $(SANITIZE_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  ctest --output-on-failure -j $(JOBS)
+	ASAN_OPTIONS=detect_leaks=1 ./scripts/demo.sh $(SANITIZE_BUILD)/loopcert > $(SANITIZE_BUILD)/demo.log
+
+# libFuzzer targets for every parser (fuzz/), built with clang in build-fuzz/.
+# `make fuzz` runs each for FUZZ_SECONDS (default 120); `make fuzz-smoke` for 10 s (CI).
+# Inputs that crash are written to fuzz/findings/; the seed corpora are in fuzz/corpus/.
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 120
+FUZZ_TARGETS = sq csv numbers
+fuzz-deps:
+	@$(MAKE) --no-print-directory deps PACKAGES="clang libclang-rt-14-dev cmake libboost-dev libmpfr-dev libgmp-dev pkg-config"
+fuzz: fuzz-deps
+	CXX=clang++ cmake -S fuzz -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=Release > /dev/null
+	cmake --build $(FUZZ_BUILD) -j $(JOBS)
+	./scripts/fuzz.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+fuzz-smoke:
+	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=10
+
 clean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) $(SANITIZE_BUILD) $(FUZZ_BUILD)
