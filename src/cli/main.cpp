@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "cli/common.hpp"
+#include "cli/certify_command.hpp"
 #include "cli/report_command.hpp"
 #include "cli/run_command.hpp"
 #include "cli/search_command.hpp"
@@ -22,6 +23,7 @@ int main(int argc, char** argv) {
   add_verify_command(app, handler);
   add_search_command(app, handler);
   add_report_command(app, handler);
+  add_certify_command(app, handler);
   add_strict_value_checks(app);
   try {
     app.parse(argc, argv);

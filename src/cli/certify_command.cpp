@@ -1,0 +1,93 @@
+#include "cli/certify_command.hpp"
+
+#include <iostream>
+#include <memory>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include "cert/exhaustive.hpp"
+#include "cli/program_source.hpp"
+#include "cli/search_command.hpp"
+#include "compile/subleq/compiler.hpp"
+#include "report/certificate_report.hpp"
+#include "tf/layout.hpp"
+
+namespace loopcert::cli {
+
+namespace {
+
+struct CertifyArgs {
+  ProgramSource source;
+  std::string scalar = "double";
+  std::string lambda;
+  bool exhaustive = false;
+  std::int64_t max_states = 1 << 22;
+  std::int64_t max_punchcards = 1 << 23;
+  bool json = false;
+};
+
+int certify(const CertifyArgs& args) {
+  // Flags first, then files.
+  if (!args.exhaustive)
+    throw UsageError("certify: only --exhaustive is built so far (the interval certificate is not); give --exhaustive");
+  cert::ExhaustiveOptions options;
+  try {
+    options.scalar = parse_scalar(args.scalar);
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(std::string("--scalar: ") + e.what());
+  }
+  if (args.max_states < 1 || args.max_punchcards < 1) throw UsageError("--max-states and --max-punchcards must be at least 1");
+  options.max_states = args.max_states;
+  options.max_punchcards = args.max_punchcards;
+  blocks::BlockParams params;
+  const bool default_lambda = args.lambda.empty();
+  if (!default_lambda) params.lambda = parse_positive("--lambda", args.lambda);
+  const isa::SubleqProgram program = load_program(args.source);
+  if (default_lambda) {
+    const Layout layout = compile::subleq_layout(program);
+    params.lambda = parse_positive("--lambda", fmt::format("{}", bounds::default_lambda(layout.columns(), layout.address_bits(),
+                                                                                        compile::loop_constants(params))));
+  }
+  const compile::CompiledSubleq compiled = compile::compile_subleq(program, params);
+  if (isatty(STDERR_FILENO))
+    options.progress = [](std::int64_t states, std::int64_t cards) {
+      std::cerr << fmt::format("\rcertify: {} states, {} punchcards", states, cards) << std::flush;
+    };
+  cert::ExhaustiveCertificate c;
+  try {
+    c = cert::certify_exhaustive(program, compiled, options);
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(e.what());
+  }
+  if (options.progress) std::cerr << "\n";
+  const std::string name = args.source.path.empty() ? args.source.cmds : args.source.path;
+  if (args.json)
+    std::cout << report::to_json(name, c).dump(2) << "\n";
+  else
+    report::write_text(std::cout, name, c);
+  return c.verdict == cert::Verdict::Certified ? kSuccess : kCheckFailed;
+}
+
+}  // namespace
+
+void add_certify_command(CLI::App& app, Handler& handler) {
+  CLI::App* cmd = app.add_subcommand(
+      "certify", "Prove a program's looped transformer correct forever at a scalar (--exhaustive: every valid state, by exhaustion)");
+  auto args = std::make_shared<CertifyArgs>();
+  cmd->add_option("PROGRAM", args->source.path, "program in .sq assembly");
+  cmd->add_option("--cmds", args->source.cmds, "official CSV commands file (header a,b,c)");
+  cmd->add_option("--mem", args->source.mem, "official CSV memory file (header mem)");
+  cmd->add_option("--layout", args->source.layout, "official CSV layout s,m,n,N");
+  cmd->add_flag("--exhaustive", args->exhaustive,
+                "enumerate every valid state (every pc, every N-bit value of every cell) and close the set of punchcards under the loop");
+  cmd->add_option("--scalar", args->scalar, "scalar type (as for run)")->capture_default_str();
+  cmd->add_option("--lambda", args->lambda, "softmax temperature (default: as for run)");
+  cmd->add_option("--max-states", args->max_states, "refuse programs with more valid states than this")->capture_default_str();
+  cmd->add_option("--max-punchcards", args->max_punchcards, "give up (unknown) beyond this many distinct punchcards")
+      ->capture_default_str();
+  cmd->add_flag("--json", args->json, "print one JSON object on stdout");
+  cmd->callback([&handler, args] { handler = [args] { return certify(*args); }; });
+}
+
+}  // namespace loopcert::cli
