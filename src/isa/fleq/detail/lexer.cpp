@@ -152,9 +152,9 @@ Literal parse_literal(Cursor& cursor) {
     }
     rows.push_back(parse_row(cursor, open, literal.entry_tokens));
     if (rows.size() > 1 && rows.back().size() != rows.front().size()) {
-      cursor.fail(open, "row " + std::to_string(rows.size()) + " has " + std::to_string(rows.back().size()) +
-                            " entries, row 1 has " + std::to_string(rows.front().size()) +
-                            " (expected rows of equal length)");
+      const auto entries = [](std::size_t n) { return std::to_string(n) + (n == 1 ? " entry" : " entries"); };
+      cursor.fail(open, "row " + std::to_string(rows.size()) + " has " + entries(rows.back().size()) + ", row 1 has " +
+                            entries(rows.front().size()) + " (expected rows of equal length)");
     }
     const Token& after = next_inside(cursor);
     if (after.kind == Token::Kind::Close) break;
