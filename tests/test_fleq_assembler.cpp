@@ -329,7 +329,7 @@ TEST_CASE("fq assembler: FLEQ.md's example assembles to its instructions", "[fle
   CHECK(p.instructions[9].op == Op::halt);
   const Instruction& scale = p.instructions[1];
   CHECK(scale.op == Op::scale);
-  CHECK((scale.a == 1 && scale.b == 5 && scale.c == 4));
+  CHECK((scale.a == 1 && scale.b == 4 && scale.c == 3));  // alpha, T -> X
   CHECK(scale.branch.kind == Branch::Kind::never);
   CHECK(scale.line == 16);
   const Instruction& count = p.instructions[6];
