@@ -14,6 +14,7 @@
 #include "isa/fleq/assembler.hpp"
 #include "isa/fleq/expect.hpp"
 #include "isa/fleq/machine.hpp"
+#include "isa/fleq/summary.hpp"
 #include "isa/subleq/assembler.hpp"
 #include "isa/subleq/machine.hpp"
 
@@ -290,4 +291,18 @@ TEST_CASE("fleq is universal: every .sq example as .fq agrees with the SUBLEQ ma
     CHECK((overflows > 0) == (entry.path().stem() == "long_loop"));
   }
   CHECK(programs == 7);
+}
+
+TEST_CASE("fleq machine: the run summary the CLI prints", "[fleq]") {
+  const FleqProgram program = assemble_fq(".real x = 1/3\n.real y 1x2\n.int i = 2\ny = add y, y\ni = add i, i\n", "t.fq");
+  const MachineOptions options;
+  const RunResult run = run_fleq_machine(program, 10, options);
+  CHECK(run_summary(program, run, options, 6) ==
+        "program: t.fq\n"
+        "machine: exact FLEQ (rationals; sigmoid, exp, recip, sqrt, rsqrt in MPFR at 256 bits)\n"
+        "steps: 2\nhalted: yes\nrounded entries: 0\nmemory:\n  x = 0.333333\n  y = [[0, 0]]\n  i = 4\n");
+  const RunResult stopped = run_fleq_machine(assemble_fq(".int i = 9\ni = add i, i\n", "t.fq"), 10, options);
+  CHECK(run_summary(assemble_fq(".int i = 9\ni = add i, i\n", "t.fq"), stopped, options).find(
+            "stopped: step 0 (instruction 0, line 2, add): 'i' = 18 is beyond .intbound 16\n") != std::string::npos);
+  CHECK(entry_text(Rational(-2, 3), 5) == "-0.66667");
 }
