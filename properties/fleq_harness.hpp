@@ -6,11 +6,16 @@
 #include <rapidcheck/catch.h>
 
 #include <catch2/catch.hpp>
+#include <cstdio>
+#include <cstdlib>
+#include <map>
 #include <string>
+#include <vector>
 
 #include "core/mpfr_real.hpp"
 #include "core/rational.hpp"
 #include "tf/layer_spec.hpp"
+#include "tf/layout.hpp"
 #include "tf/transformer.hpp"
 
 namespace loopcert::properties::fleq {
@@ -67,6 +72,37 @@ inline double abs_diff_up(const Rational& x, const Rational& y) {
   const Rational d = x > y ? Rational(x - y) : Rational(y - x);
   const double v = to_double(d);
   return v == 0 ? 0 : std::nextafter(v, INFINITY);
+}
+
+// The +-1 positional code of column j in L bits, most significant first.
+inline std::vector<int> position_code(int j, int L) {
+  std::vector<int> code(L);
+  for (int b = 0; b < L; ++b) code[b] = ((j >> (L - 1 - b)) & 1) ? 1 : -1;
+  return code;
+}
+// Writes code(j) into the rows of `block` at column `col`.
+inline void put_code(Matrix<Rational>& X, const RowBlock& block, int col, int j) {
+  const auto code = position_code(j, block.size);
+  for (int b = 0; b < block.size; ++b) X(block.row(b), col) = code[b];
+}
+// pos rows: the code of every memory and command column, 0 on the scratchpad.
+inline void put_positions(Matrix<Rational>& X, const Layout& layout) {
+  for (int j = layout.memory().begin; j < layout.columns(); ++j) put_code(X, layout.block("pos"), j, j);
+}
+
+// The worst observed / bound per scalar over the random cases of a property, printed
+// (for the README table) when LOOPCERT_FLEQ_REPORT is set.
+inline std::map<std::string, double>& worst_ratios(const std::string& lemma) {
+  static std::map<std::string, std::map<std::string, double>> all;
+  return all[lemma];
+}
+inline void note_ratio(const std::string& lemma, const std::string& scalar, double observed, double bound) {
+  double& r = worst_ratios(lemma)[scalar];
+  if (bound > 0) r = std::max(r, observed / bound);
+}
+inline void print_ratios(const std::string& lemma) {
+  if (!std::getenv("LOOPCERT_FLEQ_REPORT")) return;
+  for (const auto& [scalar, ratio] : worst_ratios(lemma)) std::printf("%s at %s: worst observed / bound = %.3g\n", lemma.c_str(), scalar.c_str(), ratio);
 }
 
 // Unit roundoff of the scalars the properties run at.
