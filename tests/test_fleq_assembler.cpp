@@ -372,3 +372,11 @@ TEST_CASE("fq assembler: every example assembles", "[fleq][assembler]") {
   }
   CHECK(count >= 20);
 }
+
+TEST_CASE("fq assembler: blanks are optional around punctuation", "[fleq][assembler]") {
+  const FleqProgram p = assemble_fq(".int i=-1\n.int one=1\nl:i=add i,one if i<=0 goto l\n", "t.fq");
+  REQUIRE(p.instruction_count() == 1);
+  CHECK(p.instructions[0].branch.kind == Branch::Kind::if_le_zero);
+  CHECK(p.instructions[0].branch.target == 0);
+  CHECK(p.cells[0].initial[0] == -1);
+}

@@ -306,3 +306,14 @@ TEST_CASE("fleq machine: the run summary the CLI prints", "[fleq]") {
             "stopped: step 0 (instruction 0, line 2, add): 'i' = 18 is beyond .intbound 16\n") != std::string::npos);
   CHECK(entry_text(Rational(-2, 3), 5) == "-0.66667");
 }
+
+TEST_CASE("fleq machine: the function precision is at least 256 bits and can be raised", "[fleq]") {
+  CHECK_THROWS_AS(ideal_ops(255), std::invalid_argument);
+  const Rational at256 = ideal_function(Function::recip, Rational(3), 256);
+  const Rational at512 = ideal_function(Function::recip, Rational(3), 512);
+  CHECK(abs(at256 - Rational(1, 3)) > pow2(-300));  // really rounded at 256 bits
+  CHECK(abs(at512 - Rational(1, 3)) <= pow2(-512 - 1));
+  MachineOptions options;
+  options.function_bits = 512;
+  CHECK(final_cell(".range recip 1..4\n.real x = 3\n.real y\ny = recip x\n", "y", options).entries[0] == at512);
+}

@@ -1,24 +1,15 @@
 #include "isa/fleq/functions.hpp"
 
-#include <mpfr.h>
-
 #include <stdexcept>
+
+#include "core/mpfr_real.hpp"
 
 namespace loopcert::isa::fleq {
 namespace {
 
-// An mpfr_t with its own precision, freed on scope exit.
-struct MpfrValue {
-  mpfr_t v;
-  explicit MpfrValue(int bits) { mpfr_init2(v, bits); }
-  ~MpfrValue() { mpfr_clear(v); }
-  MpfrValue(const MpfrValue&) = delete;
-  MpfrValue& operator=(const MpfrValue&) = delete;
-};
-
-Rational to_rational(const MpfrValue& x) {
+Rational to_rational(const MpfrReal& x) {
   Rational q;
-  mpfr_get_q(q.backend().data(), x.v);
+  mpfr_get_q(q.backend().data(), x.raw());
   return q;
 }
 
@@ -64,29 +55,28 @@ Matrix entrywise(const Matrix& a, const Matrix& b, bool multiply_by_scalar) {
 }  // namespace
 
 Rational round_to_bits(const Rational& x, int bits) {
-  MpfrValue v(bits);
-  mpfr_set_q(v.v, x.backend().data(), MPFR_RNDN);
-  return to_rational(v);
+  const MpfrPrecisionScope precision(bits);
+  return to_rational(MpfrReal(x));
 }
 
+// Evaluated at bits + 64 from the exact argument, then rounded once to `bits`.
 Rational ideal_function(Function function, const Rational& x, int bits) {
-  const int work = bits + 64;
-  MpfrValue in(work), out(work), result(bits);
-  mpfr_set_q(in.v, x.backend().data(), MPFR_RNDN);
-  switch (function) {
-    case Function::sigmoid:  // 1 / (1 + e^-x)
-      mpfr_neg(out.v, in.v, MPFR_RNDN);
-      mpfr_exp(out.v, out.v, MPFR_RNDN);
-      mpfr_add_ui(out.v, out.v, 1, MPFR_RNDN);
-      mpfr_ui_div(out.v, 1, out.v, MPFR_RNDN);
-      break;
-    case Function::exp: mpfr_exp(out.v, in.v, MPFR_RNDN); break;
-    case Function::recip: mpfr_ui_div(out.v, 1, in.v, MPFR_RNDN); break;
-    case Function::sqrt: mpfr_sqrt(out.v, in.v, MPFR_RNDN); break;
-    case Function::rsqrt: mpfr_rec_sqrt(out.v, in.v, MPFR_RNDN); break;
+  const MpfrPrecisionScope precision(bits);
+  MpfrReal result;  // `bits` wide: assignment rounds into it
+  {
+    const MpfrPrecisionScope work(bits + 64);
+    const MpfrReal in(x);
+    MpfrReal out;
+    switch (function) {
+      case Function::sigmoid: out = MpfrReal(1) / (MpfrReal(1) + exp(-in)); break;
+      case Function::exp: out = exp(in); break;
+      case Function::recip: out = MpfrReal(1) / in; break;
+      case Function::sqrt: out = sqrt(in); break;
+      case Function::rsqrt: mpfr_rec_sqrt(out.raw(), in.raw(), MPFR_RNDN); break;
+    }
+    if (!isfinite(out)) throw std::domain_error(std::string(function_name(function)) + " of " + to_string(x));
+    result = out;
   }
-  if (!mpfr_number_p(out.v)) throw std::domain_error(std::string(function_name(function)) + " of " + to_string(x));
-  mpfr_set(result.v, out.v, MPFR_RNDN);
   return to_rational(result);
 }
 
