@@ -7,7 +7,7 @@ PACKAGES = g++ make cmake pkg-config libeigen3-dev libboost-dev libmpfr-dev libg
   libmpfi-dev librapidcheck-dev catch2 libcli11-dev nlohmann-json3-dev libfmt-dev \
   libbenchmark-dev gnuplot-nox
 
-.PHONY: deps build demo test bench clean sanitize-test fuzz fuzz-smoke fuzz-deps
+.PHONY: deps build demo test bench clean sanitize-test fuzz fuzz-smoke fuzz-deps mutation
 
 deps:
 	@missing=""; for p in $(PACKAGES); do \
@@ -57,6 +57,12 @@ fuzz: fuzz-deps
 	./scripts/fuzz.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 fuzz-smoke:
 	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=10
+
+# Mutation testing of the SUBLEQ construction (mutation/mutation.cpp): a table on stdout
+# and in $(BUILD)/mutation.md.
+MUTATION_PER_MATRIX ?= 2
+mutation: build
+	$(BUILD)/loopcert_mutation . $(MUTATION_PER_MATRIX) | tee $(BUILD)/mutation.md
 
 clean:
 	rm -rf $(BUILD) $(SANITIZE_BUILD) $(FUZZ_BUILD)

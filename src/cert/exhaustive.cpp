@@ -97,6 +97,7 @@ class Closure {
   const ExhaustiveOptions& options_;
   LoopedTransformer<T> tf_;
   std::unordered_set<std::string> seen_;
+  std::int64_t bytes_ = 0;
 
   Matrix<T> encoding(const isa::MachineState& s) const {
     return to_scalar<T>(compile::encode(compiled_.layout, program_, s.pc, s.memory));
@@ -112,10 +113,14 @@ class Closure {
   // Checks X (decoding to s) and everything it leads to that is new. False when done early.
   bool explore(Matrix<T> X, isa::MachineState s, ExhaustiveCertificate& out) {
     int loops = 0;
-    while (seen_.insert(key(s, X)).second) {
-      if (static_cast<std::int64_t>(seen_.size()) > options_.max_punchcards) {
-        out.reason = "the set of punchcards did not close within " + std::to_string(options_.max_punchcards) +
-                     " distinct punchcards (--max-punchcards)";
+    while (true) {
+      std::string k = key(s, X);
+      bytes_ += static_cast<std::int64_t>(k.size()) + 64;  // the key and the set's node
+      if (!seen_.insert(std::move(k)).second) break;
+      if (static_cast<std::int64_t>(seen_.size()) > options_.max_punchcards || bytes_ > options_.max_bytes) {
+        out.reason = "the set of punchcards did not close within " + std::to_string(seen_.size() - 1) + " distinct punchcards (" +
+                     (bytes_ > options_.max_bytes ? std::to_string(options_.max_bytes >> 20) + " MiB of memory" : std::string("--max-punchcards")) +
+                     ")";
         return false;
       }
       out.punchcards = static_cast<std::int64_t>(seen_.size());

@@ -43,6 +43,7 @@ struct ExhaustiveOptions {
   double tolerance = 0.25;                   // decode tolerance
   std::int64_t max_states = 1 << 22;         // refuse before enumerating more machine states
   std::int64_t max_punchcards = 1 << 23;     // give up (unknown) beyond this many distinct punchcards
+  std::int64_t max_bytes = std::int64_t(4) << 30;  // ... or beyond this much memory for the punchcards kept
   std::function<void(std::int64_t done, std::int64_t known)> progress;  // optional
 };
 
