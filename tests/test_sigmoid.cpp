@@ -11,12 +11,21 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "bounds/sigmoid.hpp"
+#include "analysis/sigmoid_bound_inputs.hpp"
+#include "analysis/sigmoid_eval.hpp"
+#include "approx/channel.hpp"
 #include "blocks/sigmoid.hpp"
+#include "bounds/sigmoid.hpp"
+#include "cert/sigmoid_certificate.hpp"
 #include "cli/sigmoid_cli.hpp"
+#include "core/table_reader.hpp"
 
 using namespace loopcert;
-using namespace loopcert::sigmoid;
+using namespace loopcert::analysis;
+using namespace loopcert::approx;
+using namespace loopcert::blocks;
+using namespace loopcert::bounds;
+using namespace loopcert::cert;
 using loopcert::cli::UsageError;
 
 namespace {
