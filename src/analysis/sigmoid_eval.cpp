@@ -1,7 +1,7 @@
-// Running the sigmoid block with the engine (analysis/sigmoid_eval.hpp), at every scalar it supports: the engine's
-// explicit instantiations (src/tf/transformer_*.cpp) for float, double, long double,
-// float128, MpfrReal and the emulated formats; this file instantiates only
-// BlockEvaluator<T> on top of them.
+// Running the sigmoid block with the engine (analysis/sigmoid_eval.hpp), at every scalar
+// it supports: the engine's explicit instantiations (src/tf/transformer_*.cpp) for float,
+// double, long double, float128, MpfrReal and the emulated formats; this file
+// instantiates only BlockEvaluator<T> on top of them.
 //
 // core/emulated_float.hpp first: its round_to_format calls pow2 unqualified, which is
 // ambiguous once core/rational.hpp (loopcert::pow2) has been seen (see core/scalar.hpp).

@@ -11,14 +11,13 @@
 
 namespace loopcert::bounds {
 
-namespace {
-constexpr long kPrec = 128;
-}  // namespace
-
 // ---------------------------------------------------------------------------------
 // Theorem 2.
 
 namespace {
+
+constexpr long kPrec = 128;
+
 // kappa(alpha) as an interval (Lemma 4).
 Interval kappa_interval(const Rational& alpha) {
   const Interval a(kPrec, alpha);
