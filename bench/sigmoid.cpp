@@ -11,10 +11,13 @@
 
 #include <vector>
 
+#include "analysis/sigmoid_eval.hpp"
 #include "blocks/sigmoid.hpp"
 
 using namespace loopcert;
-using namespace loopcert::sigmoid;
+using namespace loopcert::analysis;
+using namespace loopcert::approx;
+using namespace loopcert::blocks;
 
 namespace {
 constexpr int kPoints = 10000;

@@ -1,9 +1,9 @@
 // Properties of the sigmoid lemma (proofs/sigmoid.md), at double and mpfr:200.
 //
 // Bound functions checked:
-//   sigmoid::rounding_bound    (Theorem 3)  - the two-entry head against sigma in MPFR
-//   sigmoid::staircase_bound   (Theorem 2)  - every target, staircase block
-//   sigmoid::certify           (certificate) - every target, fitted block
+//   bounds::rounding_bound     (Theorem 3)  - the two-entry head against sigma in MPFR
+//   bounds::staircase_bound    (Theorem 2)  - every target, staircase block
+//   cert::certify              (certificate) - every target, fitted block
 //   (block_bound adds Theorem 3 at the scalar to the last two)
 // Inputs are dyadic rationals generated from integers. The negative checks evaluate
 // blocks with one wrong c_i or one shifted b_i and require the bound to be violated.
@@ -16,11 +16,19 @@
 #include <memory>
 #include <optional>
 
-#include "bounds/sigmoid.hpp"
+#include "analysis/sigmoid_bound_inputs.hpp"
+#include "analysis/sigmoid_eval.hpp"
+#include "approx/channel.hpp"
 #include "blocks/sigmoid.hpp"
+#include "bounds/sigmoid.hpp"
+#include "cert/sigmoid_certificate.hpp"
 
 using namespace loopcert;
-using namespace loopcert::sigmoid;
+using namespace loopcert::analysis;
+using namespace loopcert::approx;
+using namespace loopcert::blocks;
+using namespace loopcert::bounds;
+using namespace loopcert::cert;
 
 namespace {
 

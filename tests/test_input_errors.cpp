@@ -7,12 +7,12 @@
 #include <fstream>
 #include <string>
 
-#include "blocks/sigmoid.hpp"
 #include "cli_runner.hpp"
 #include "error_message.hpp"
 #include "core/rational.hpp"
 #include "isa/subleq/assembler.hpp"
 #include "core/input_error.hpp"
+#include "core/table_reader.hpp"
 #include "isa/subleq/official_csv.hpp"
 
 namespace fs = std::filesystem;
@@ -23,7 +23,7 @@ using loopcert::InputError;
 namespace {
 
 std::string table_error(const std::string& text) {
-  return message_of<std::invalid_argument>([&] { sigmoid::parse_table(text, "t"); });
+  return message_of<std::invalid_argument>([&] { parse_table(text, "t"); });
 }
 
 std::string rational_error(const std::string& text) {
@@ -120,11 +120,11 @@ TEST_CASE("a directory as .sq program, CSV or table says 'is a directory'", "[in
   CHECK(message_of<InputError>([&] { isa::load_official_csv(cmds, dir, kLayout); }) ==
         dir + ": error: is a directory (expected a memory CSV with header mem)");
 
-  CHECK(message_of<std::invalid_argument>([&] { sigmoid::read_table(dir); }) ==
+  CHECK(message_of<std::invalid_argument>([&] { read_table(dir); }) ==
         dir + ": is a directory (expected a table file of x y points)");
   const std::string table = write_file(files, "table.txt", "x y\n0 0\n1 1\n");
-  CHECK(sigmoid::read_table(table).size() == 2);
-  CHECK(message_of<std::invalid_argument>([&] { sigmoid::read_table(dir + "/missing.txt"); })
+  CHECK(read_table(table).size() == 2);
+  CHECK(message_of<std::invalid_argument>([&] { read_table(dir + "/missing.txt"); })
             .find(dir + "/missing.txt: cannot open table file: No such file or directory") == 0);
 }
 
@@ -153,9 +153,9 @@ TEST_CASE("table: '0 nan' or '0 inf' on the first line is data, not a header", "
   CHECK(table_error("0 zero\n1 1\n2 2\n").rfind("t:1:3: y value 'zero' is not a number", 0) == 0);
   CHECK(table_error("0 0x1p3\n1 1\n2 2\n").rfind("t:1:3: y value '0x1p3' is not a number", 0) == 0);
   // Real headers are still skipped, with or without a comment before them.
-  CHECK(sigmoid::parse_table("x,y\n0 0\n1 1\n", "t").size() == 2);
-  CHECK(sigmoid::parse_table("# table\n  time ; value\n0 0\n1 1\n", "t").size() == 2);
-  CHECK(sigmoid::parse_table("x y z\n0 0\n1 1\n", "t").size() == 2);
+  CHECK(parse_table("x,y\n0 0\n1 1\n", "t").size() == 2);
+  CHECK(parse_table("# table\n  time ; value\n0 0\n1 1\n", "t").size() == 2);
+  CHECK(parse_table("x y z\n0 0\n1 1\n", "t").size() == 2);
   // Only the first line may be a header.
   CHECK(table_error("x,y\nx,y\n0 0\n1 1\n").rfind("t:2:1: x value 'x' is not a number", 0) == 0);
 }
@@ -185,7 +185,7 @@ TEST_CASE("table: values that round to 0 or inf as doubles are rejected", "[inpu
   CHECK(table_error("0 -1e999\n1 1\n").rfind("t:1:3: y value '-1e999' is too large for a double: it rounds to -inf", 0) == 0);
   CHECK(table_error("0 1/1" + std::string(400, '0') + "\n1 1\n").rfind("t:1:3: y value '1/1000", 0) == 0);
   // Exact zeros, subnormals and the largest doubles are fine.
-  const auto knots = sigmoid::parse_table("-1e308 0.000\n0 1e-320\n1.7e308 -1e308\n", "t");
+  const auto knots = parse_table("-1e308 0.000\n0 1e-320\n1.7e308 -1e308\n", "t");
   REQUIRE(knots.size() == 3);
   CHECK(knots[1].y == Rational(1, BigInt(boost::multiprecision::pow(BigInt(10), 320))));
 }
@@ -203,7 +203,7 @@ TEST_CASE("table: x increasing exactly but not after rounding to double is rejec
         "t:3:1: x = 1.00000000000000001 and x = 1 (line 2) round to the same double, 1 (expected x values that "
         "stay strictly increasing when rounded to double)");
   CHECK(table_error("0 0\n1e-400 1\n").find("too small for a double") != std::string::npos);
-  CHECK(sigmoid::parse_table("0 0\n1.0000000000000002 1\n", "t").size() == 2);  // the next double up
+  CHECK(parse_table("0 0\n1.0000000000000002 1\n", "t").size() == 2);  // the next double up
 }
 
 // ---------------------------------------------------------------------------------

@@ -8,15 +8,25 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "bounds/sigmoid.hpp"
+#include "analysis/sigmoid_bound_inputs.hpp"
+#include "analysis/sigmoid_eval.hpp"
+#include "approx/channel.hpp"
 #include "blocks/sigmoid.hpp"
+#include "bounds/sigmoid.hpp"
+#include "cert/sigmoid_certificate.hpp"
 #include "cli/sigmoid_cli.hpp"
+#include "core/table_reader.hpp"
 
 using namespace loopcert;
-using namespace loopcert::sigmoid;
+using namespace loopcert::analysis;
+using namespace loopcert::approx;
+using namespace loopcert::blocks;
+using namespace loopcert::bounds;
+using namespace loopcert::cert;
 using loopcert::cli::UsageError;
 
 namespace {
@@ -233,6 +243,23 @@ TEST_CASE("sigmoid: the certificate encloses errors known in closed form", "[sig
     CHECK(c.bound >= 1.5);  // |f(0) - 1/2| = 3/2
     CHECK(c.bound <= 1.5 * (1 + o.relative_tolerance));
   }
+}
+
+TEST_CASE("sigmoid: the rounding model is IEEE's for float and double, and has no underflow for MPFR", "[sigmoid][bounds]") {
+  // From core/scalar_facts; checked here against <limits>, which knows nothing of it.
+  const RoundingModel f = rounding_model(parse_scalar("float")), d = rounding_model(parse_scalar("double"));
+  CHECK(f.u == std::numeric_limits<float>::epsilon() / 2);
+  CHECK(f.eta == std::numeric_limits<float>::denorm_min() / 2.0);
+  CHECK(f.max_finite == std::numeric_limits<float>::max());
+  CHECK(d.u == std::numeric_limits<double>::epsilon() / 2);
+  CHECK(d.eta == std::numeric_limits<double>::denorm_min() / 2);  // 2^-1075 rounds to 0 in double
+  CHECK(d.max_finite == std::numeric_limits<double>::max());
+  const RoundingModel m = rounding_model(parse_scalar("mpfr:100"));
+  CHECK(m.u == std::ldexp(1.0, -100));
+  CHECK(m.eta == 0);
+  CHECK(std::isinf(m.max_finite));
+  CHECK(rounding_model(parse_scalar("mpfr:2000")).u == std::ldexp(1.0, -1060));  // capped: still an upper bound
+  CHECK(rounding_model(parse_scalar("exact")).u == 0);
 }
 
 TEST_CASE("sigmoid: the staircase bound is below 0.05 at m = 64 on every default range", "[sigmoid][bounds]") {

@@ -7,7 +7,7 @@
 #include <sstream>
 #include <string>
 
-#include "cli/sigmoid_cli.hpp"
+#include "report/sigmoid_report.hpp"
 
 namespace loopcert::cli {
 
@@ -19,7 +19,7 @@ struct ReportArgs {
 
 int write_report(const ReportArgs& args) {
   if (args.out.empty()) {
-    write_sigmoid_report(std::cout, args.quick);
+    report::write_sigmoid_report(std::cout, args.quick);
     return kSuccess;
   }
   // Written to memory first, so a failed or interrupted run leaves an existing report
@@ -31,7 +31,7 @@ int write_report(const ReportArgs& args) {
   }
   std::ostringstream text;
   try {
-    write_sigmoid_report(text, args.quick);
+    report::write_sigmoid_report(text, args.quick);
   } catch (...) {
     if (!existed) std::filesystem::remove(args.out);  // the probe's empty file
     throw;

@@ -1,10 +1,10 @@
 // `loopcert verify sigmoid` and `loopcert search terms`: the sigmoid lemma on the
 // command line (proofs/sigmoid.md; block in blocks/sigmoid.hpp, bounds in
-// bounds/sigmoid.hpp).
+// bounds/sigmoid.hpp and cert/sigmoid_certificate.hpp, the runs in cert/sigmoid_verify.hpp
+// and cert/sigmoid_term_search.hpp, the output in report/sigmoid_output.hpp).
 #pragma once
 #include <CLI/CLI.hpp>
 #include <cstdint>
-#include <iosfwd>
 #include <optional>
 #include <string>
 
@@ -59,9 +59,5 @@ int run_search_terms(const SearchTermsOptions& options);
 // Adds the `terms` subcommand to `search` with its options (--f, --range, --error,
 // --scalar, --json, ...) and sets `handler` to run it when selected.
 void add_search_terms_command(CLI::App& search, Handler& handler);
-
-// The Markdown of reports/sigmoid.md (long: searches for every function; `quick` uses
-// one function per construction). Progress on stderr.
-void write_sigmoid_report(std::ostream& out, bool quick = false);
 
 }  // namespace loopcert::cli

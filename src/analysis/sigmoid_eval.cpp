@@ -1,7 +1,7 @@
-// Running the sigmoid block with the engine, at every scalar it supports: the engine's
-// explicit instantiations (src/tf/transformer_*.cpp) for float, double, long double,
-// float128, MpfrReal and the emulated formats; this file instantiates only
-// BlockEvaluator<T> on top of them.
+// Running the sigmoid block with the engine (analysis/sigmoid_eval.hpp), at every scalar
+// it supports: the engine's explicit instantiations (src/tf/transformer_*.cpp) for float,
+// double, long double, float128, MpfrReal and the emulated formats; this file
+// instantiates only BlockEvaluator<T> on top of them.
 //
 // core/emulated_float.hpp first: its round_to_format calls pow2 unqualified, which is
 // ambiguous once core/rational.hpp (loopcert::pow2) has been seen (see core/scalar.hpp).
@@ -12,10 +12,15 @@
 #include <cmath>
 #include <random>
 #include <stdexcept>
+#include <type_traits>
 
-#include "blocks/sigmoid.hpp"
+#include "analysis/sigmoid_eval.hpp"
+#include "core/scalar_dispatch.hpp"
 
-namespace loopcert::sigmoid {
+namespace loopcert::analysis {
+
+using approx::Target;
+using blocks::SigmoidBlock;
 
 namespace {
 Rational exact_value(float v) { return Rational(static_cast<double>(v)); }
@@ -52,6 +57,13 @@ template <class T>
 bool finite_value(const T& v) {
   return ScalarTraits<T>::is_finite(v);
 }
+
+// The scalars BlockEvaluator is instantiated for (the list below the class).
+template <class T>
+constexpr bool kEvaluatorScalar = std::is_same_v<T, float> || std::is_same_v<T, double> || std::is_same_v<T, long double> ||
+                                  std::is_same_v<T, Float128> || std::is_same_v<T, MpfrReal> || std::is_same_v<T, bf16> ||
+                                  std::is_same_v<T, fp16> || std::is_same_v<T, tf32> || std::is_same_v<T, fp8e4m3> ||
+                                  std::is_same_v<T, fp8e5m2>;
 
 // Points evaluated per call: enough punchcards side by side to share the engine's
 // per-head cost, few enough to stay in cache.
@@ -111,7 +123,7 @@ Matrix<T> side_by_side(const Matrix<T>& card, int copies) {
 template <class T>
 BlockEvaluator<T>::BlockEvaluator(const SigmoidBlock& block, int batch, int punchcards)
     : tf_(instantiate<T>(block.loop, AttentionMode::Softmax)),
-      X_(side_by_side(to_scalar<T>(initial_punchcard(block, batch)), punchcards)),
+      X_(side_by_side(to_scalar<T>(blocks::initial_punchcard(block, batch)), punchcards)),
       batch_(batch),
       punchcards_(punchcards),
       columns_(static_cast<int>(X_.cols() / punchcards)),
@@ -151,33 +163,25 @@ template class BlockEvaluator<fp8e4m3>;
 template class BlockEvaluator<fp8e5m2>;
 
 std::string unsupported_reason(const ScalarSpec& scalar) {
-  switch (scalar.kind) {
-    case ScalarKind::Exact:
-      return "the sigmoid block needs softmax attention (exp); scalar 'exact' runs hardmax attention";
-    case ScalarKind::Mpfi:
-      return "scalar '" + scalar.name() + "' is not an engine scalar (the fitted bound is certified with MPFI separately)";
-    default: return "";
-  }
+  const ScalarFacts& facts = scalar_facts(scalar);
+  if (facts.hardmax)
+    return "the sigmoid block needs softmax attention (exp); scalar '" + scalar.name() + "' runs hardmax attention";
+  if (!facts.runnable)
+    return "scalar '" + scalar.name() + "' is not an engine scalar (the fitted bound is certified with MPFI separately)";
+  return "";
 }
 
 std::vector<Sample> evaluate(const SigmoidBlock& block, const std::vector<Point>& points, const ScalarSpec& scalar) {
-  switch (scalar.kind) {
-    case ScalarKind::Float: return run<float>(block, points);
-    case ScalarKind::Double: return run<double>(block, points);
-    case ScalarKind::LongDouble: return run<long double>(block, points);
-    case ScalarKind::Float128: return run<Float128>(block, points);
-    case ScalarKind::Mpfr: {
-      MpfrPrecisionScope scope(scalar.precision);
-      return run<MpfrReal>(block, points);
-    }
-    case ScalarKind::Bf16: return run<bf16>(block, points);
-    case ScalarKind::Fp16: return run<fp16>(block, points);
-    case ScalarKind::Tf32: return run<tf32>(block, points);
-    case ScalarKind::Fp8e4m3: return run<fp8e4m3>(block, points);
-    case ScalarKind::Fp8e5m2: return run<fp8e5m2>(block, points);
-    default: break;
-  }
-  throw std::invalid_argument(unsupported_reason(scalar));
+  if (const std::string why = unsupported_reason(scalar); !why.empty()) throw std::invalid_argument(why);
+  // No narrow fast path: mpfr:P runs at MpfrReal, the type BlockEvaluator is
+  // instantiated for (the dispatcher still names the narrow types, hence the check).
+  return dispatch_scalar(
+      scalar,
+      [&]<class T>(ScalarTag<T>) -> std::vector<Sample> {
+        if constexpr (kEvaluatorScalar<T>) return run<T>(block, points);
+        else throw std::invalid_argument("scalar '" + scalar.name() + "' cannot run the sigmoid block");
+      },
+      DispatchOptions{false, nullptr});
 }
 
 std::vector<Point> sample_points(const Target& target, int grid, int random, std::uint64_t seed) {
@@ -225,4 +229,4 @@ ErrorSummary measure(const Target& target, const std::vector<Sample>& samples, l
   return e;
 }
 
-}  // namespace loopcert::sigmoid
+}  // namespace loopcert::analysis
