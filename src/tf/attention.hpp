@@ -1,0 +1,208 @@
+// The fast evaluator: the plain evaluator's results (tf/plain_evaluator.hpp) bit for bit,
+// with three exact shortcuts and O(n) scratch instead of an n x n score buffer.
+//
+// Scores are computed one query row at a time, in a row buffer placed at the alignment
+// the row has in the plain evaluator's buffer (Eigen's vectorised exp, max and sum give
+// results that depend on where a row starts), by the same axpy sequence, then normalised
+// by the same softmax_row / hardmax_row and read out by the same dot. The shortcuts, for
+// punchcards of at least kShortcutColumns columns:
+//  1. Equal queries: a query column whose query entries are identical to an earlier
+//     column's (and whose row has the same alignment) has the same scores, weights and
+//     read-out: it is copied. (A SUBLEQ read head: 255 of 256 columns query 0.)
+//  2. Uniform rows: a row whose scores are all identical and finite becomes, in the plain
+//     softmax, s times exp(+0) = 1 divided by their sum; in hardmax, 1 / s. That is the
+//     plain normalisation of a row of zeros at the same alignment, computed once per
+//     punchcard with its read-out, and copied to every uniform row.
+//  3. Zero factors: a value row that is +0 outside a few entries is read out through
+//     those entries (kernels/sparse_dot.hpp), when every weight of the row is finite
+//     and not negative, so that each skipped product is exactly +0.
+#pragma once
+#include <algorithm>
+#include <cstdint>
+
+#include "tf/kernels/plain.hpp"
+#include "tf/kernels/rows.hpp"
+#include "tf/kernels/sparse_dot.hpp"
+#include "tf/transformer.hpp"
+
+namespace loopcert {
+
+namespace detail {
+// Below this many columns per punchcard the shortcuts cost more than they save (the
+// sigmoid block's punchcards have 2).
+inline constexpr Eigen::Index kShortcutColumns = 16;
+// A value row is read out through its live entries when they are at most 1/4 of the row.
+inline constexpr int kSparseValueRatio = 4;
+
+template <class T>
+inline void set_zero(T& x) {
+  if constexpr (std::is_same_v<T, MpfrReal>) mpfr_set_zero(x.raw(), 1);
+  else x = T(0);
+}
+
+// Where in `buffer` a row must start so that its address agrees, modulo the vector
+// alignment, with an address `offset` entries past an aligned one (only types that Eigen
+// vectorises care; others start at 0).
+template <class T>
+inline Eigen::Index aligned_like(const T* buffer, Eigen::Index offset) {
+  constexpr int lanes = kernels::reduction_lanes<T>();
+  if constexpr (lanes == 1 || EIGEN_MAX_ALIGN_BYTES % sizeof(T) != 0) {
+    return 0;
+  } else {
+    constexpr Eigen::Index units = EIGEN_MAX_ALIGN_BYTES / sizeof(T);
+    const Eigen::Index have = static_cast<Eigen::Index>(reinterpret_cast<std::uintptr_t>(buffer) % EIGEN_MAX_ALIGN_BYTES / sizeof(T));
+    return ((offset - have) % units + units) % units;
+  }
+}
+template <class T>
+inline constexpr Eigen::Index alignment_units() {
+  if constexpr (kernels::reduction_lanes<T>() == 1 || EIGEN_MAX_ALIGN_BYTES % sizeof(T) != 0) return 1;
+  else return EIGEN_MAX_ALIGN_BYTES / sizeof(T);
+}
+}  // namespace detail
+
+template <class T>
+void LoopedTransformer<T>::attention(const Layer<T>& layer, LayerWork& work, Matrix<T>& X, Eigen::Index columns) {
+  if (layer.heads.empty()) return;
+  const Eigen::Index n = X.cols();
+  if (work.heads.size() != layer.heads.size()) work.heads.resize(layer.heads.size());
+  for (std::size_t h = 0; h < layer.heads.size(); ++h) {
+    const Head<T>& head = layer.heads[h];
+    HeadWork& hw = work.heads[h];
+    detail::project(head.query, X, hw.qx, head.key_dim, false);
+    detail::project(head.key, X, hw.kx, head.key_dim, false);
+    detail::project(head.value, X, hw.vx, head.value.stored_rows(), true);
+    if (hw.out.rows() != hw.vx.rows() || hw.out.cols() != n) hw.out.resize(hw.vx.rows(), n);
+    for (Eigen::Index first = 0; first < n; first += columns) attend_card(layer, head, hw, first, columns);
+  }
+  // Every head read the same X; only now add their outputs.
+  for (std::size_t h = 0; h < layer.heads.size(); ++h) {
+    const auto& rows = layer.heads[h].value.out_row;
+    for (std::size_t k = 0; k < rows.size(); ++k) detail::axpy(T(1), work.heads[h].out.data() + k * n, X.data() + rows[k] * n, n);
+  }
+}
+
+// One head on the punchcard of columns [first, first + s).
+template <class T>
+void LoopedTransformer<T>::attend_card(const Layer<T>& layer, const Head<T>& head, HeadWork& hw, Eigen::Index first, Eigen::Index s) {
+  const Eigen::Index n = hw.qx.cols(), dv = hw.vx.rows();
+  const int kd = head.key_dim;
+  constexpr Eigen::Index units = detail::alignment_units<T>();
+  AttentionScratch& w = scratch_;
+  if (w.row.size() < s + units) w.row.resize(s + units);
+  const bool shortcuts = s >= detail::kShortcutColumns;
+  auto value = [&](Eigen::Index r) { return hw.vx.data() + r * n + first; };
+  auto query = [&](int k, Eigen::Index j) -> const T& { return hw.qx(k, first + j); };
+  auto normalise = [&](T* row) {
+    if (mode_ == AttentionMode::Softmax) {
+      if constexpr (ScalarTraits<T>::has_exp) detail::softmax_row(row, s, layer.lambda);
+    } else {
+      detail::hardmax_row(row, s);
+    }
+  };
+
+  // Shortcut 3: the live entries of each value row on this punchcard.
+  w.live.clear();
+  w.live_start.assign(1, 0);
+  w.sparse.assign(dv, 0);
+  if (shortcuts)
+    for (Eigen::Index r = 0; r < dv; ++r) {
+      const T* v = value(r);
+      const std::size_t begin = w.live.size();
+      const Eigen::Index limit = s / detail::kSparseValueRatio;
+      for (Eigen::Index i = 0; i < s && static_cast<Eigen::Index>(w.live.size() - begin) <= limit; ++i)
+        if (!kernels::is_plus_zero(v[i])) w.live.push_back(static_cast<int>(i));
+      w.sparse[r] = static_cast<Eigen::Index>(w.live.size() - begin) <= limit;
+      if (!w.sparse[r]) w.live.resize(begin);
+      w.live_start.push_back(static_cast<int>(w.live.size()));
+    }
+  const bool any_sparse = std::find(w.sparse.begin(), w.sparse.end(), 1) != w.sparse.end();
+  auto read_out = [&](const T* weights, T* out, Eigen::Index stride) {
+    bool plus_zero_products = any_sparse;
+    for (Eigen::Index i = 0; i < s && any_sparse; ++i) plus_zero_products &= kernels::times_plus_zero_is_plus_zero(weights[i]);
+    for (Eigen::Index r = 0; r < dv; ++r) {
+      const int* live = w.live.data() + w.live_start[r];
+      out[r * stride] = plus_zero_products && w.sparse[r] ? kernels::sparse_dot(value(r), live, w.live_start[r + 1] - w.live_start[r], weights, s)
+                                                         : detail::dot(value(r), weights, s);
+    }
+  };
+
+  // Shortcut 1: query columns by hash.
+  std::size_t slots = 1;
+  while (slots < 2 * static_cast<std::size_t>(s)) slots *= 2;
+  if (shortcuts) w.table.assign(slots, -1);
+  if (shortcuts) {
+    if (w.uniform_out.rows() != units || w.uniform_out.cols() != dv) w.uniform_out.resize(units, dv);
+    w.uniform_ready.assign(units, 0);
+  }
+  for (Eigen::Index j = 0; j < s; ++j) {
+    const Eigen::Index offset = j * s % units;  // the row's place in the plain score buffer, modulo the alignment
+    if (shortcuts) {
+      std::uint64_t hash = static_cast<std::uint64_t>(offset) * 0x9e3779b97f4a7c15ull;
+      for (int k = 0; k < kd; ++k) hash = (hash ^ kernels::hash_entry(query(k, j))) * 0x100000001b3ull;
+      std::size_t slot = hash & (slots - 1);
+      int same = -1;
+      for (; w.table[slot] != -1; slot = (slot + 1) & (slots - 1)) {
+        const int other = w.table[slot];
+        if (other * s % units != offset) continue;
+        bool equal = true;
+        for (int k = 0; k < kd && equal; ++k) equal = kernels::identical(query(k, other), query(k, j));
+        if (equal) {
+          same = other;
+          break;
+        }
+      }
+      if (same >= 0) {
+        for (Eigen::Index r = 0; r < dv; ++r) hw.out(r, first + j) = hw.out(r, first + same);
+        continue;
+      }
+      w.table[slot] = static_cast<int>(j);
+    }
+    T* row = w.row.data() + detail::aligned_like(w.row.data(), offset);
+    for (Eigen::Index i = 0; i < s; ++i) detail::set_zero(row[i]);
+    for (int k = 0; k < kd; ++k) detail::axpy(query(k, j), hw.kx.data() + k * n + first, row, s);
+    if (shortcuts && kernels::all_identical(row, s) &&
+        ScalarTraits<T>::is_finite(mode_ == AttentionMode::Softmax ? T(row[0] * layer.lambda) : row[0])) {
+      if (!w.uniform_ready[offset]) {
+        for (Eigen::Index i = 0; i < s; ++i) detail::set_zero(row[i]);
+        normalise(row);
+        read_out(row, w.uniform_out.data() + offset * dv, 1);
+        w.uniform_ready[offset] = 1;
+      }
+      for (Eigen::Index r = 0; r < dv; ++r) hw.out(r, first + j) = w.uniform_out(offset, r);
+      continue;
+    }
+    normalise(row);
+    read_out(row, hw.out.data() + first + j, n);
+  }
+}
+
+template <class T>
+void LoopedTransformer<T>::feed_forward(const Layer<T>& layer, LayerWork& work, Matrix<T>& X) {
+  if (layer.hidden == 0 && layer.b2.empty()) return;
+  const Eigen::Index n = X.cols();
+  Matrix<T>& hidden = work.hidden;
+  if (hidden.rows() != layer.hidden || hidden.cols() != n) hidden.resize(layer.hidden, n);
+  for (int u = 0; u < layer.hidden; ++u) hidden.row(u).setConstant(layer.b1[u]);
+  for (int k = 0; k < layer.w1.stored_rows(); ++k) {
+    T* row = hidden.data() + layer.w1.out_row[k] * n;
+    for (int e = layer.w1.start[k]; e < layer.w1.start[k + 1]; ++e) detail::axpy(layer.w1.val[e], X.data() + layer.w1.col[e] * n, row, n);
+  }
+  const T zero = T(0);
+  T* h = hidden.data();
+  if constexpr (std::is_floating_point_v<T>) {
+    // relu as a select, which vectorises: the same bits as the plain branch (a NaN and a
+    // -0 stay as they are, since neither is below 0).
+    for (Eigen::Index i = 0; i < hidden.size(); ++i) h[i] = h[i] < zero ? zero : h[i];
+  } else {
+    for (Eigen::Index i = 0; i < hidden.size(); ++i)
+      if (h[i] < zero) h[i] = zero;  // relu; a NaN stays NaN so overflow is seen
+  }
+  for (int k = 0; k < layer.w2.stored_rows(); ++k) {
+    T* row = X.data() + layer.w2.out_row[k] * n;
+    for (int e = layer.w2.start[k]; e < layer.w2.start[k + 1]; ++e) detail::axpy(layer.w2.val[e], hidden.data() + layer.w2.col[e] * n, row, n);
+  }
+  for (const auto& [r, b] : layer.b2) X.row(r).array() += b;
+}
+
+}  // namespace loopcert
