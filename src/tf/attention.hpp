@@ -1,5 +1,5 @@
 // The fast evaluator: the plain evaluator's results (tf/plain_evaluator.hpp) bit for bit,
-// with three exact shortcuts and O(n) scratch instead of an n x n score buffer.
+// with four exact shortcuts and O(n) scratch instead of an n x n score buffer.
 //
 // Scores are computed one query row at a time, in a row buffer placed at the alignment
 // the row has in the plain evaluator's buffer (Eigen's vectorised exp, max and sum give
@@ -13,7 +13,8 @@
 //     softmax, s times exp(+0) = 1 divided by their sum; in hardmax, 1 / s. That is the
 //     plain normalisation of a row of zeros at the same alignment, computed once per
 //     punchcard with its read-out, and copied to every uniform row.
-//  3. Zero factors: a value row that is +0 outside a few entries is read out through
+//  3. Repeated exps: the same argument gives the same exp (kernels/softmax.hpp).
+//  4. Zero factors: a value row that is +0 outside a few entries is read out through
 //     those entries (kernels/sparse_dot.hpp), when every weight of the row is finite
 //     and not negative, so that each skipped product is exactly +0.
 #pragma once
@@ -22,6 +23,7 @@
 
 #include "tf/kernels/plain.hpp"
 #include "tf/kernels/rows.hpp"
+#include "tf/kernels/softmax.hpp"
 #include "tf/kernels/sparse_dot.hpp"
 #include "tf/transformer.hpp"
 
@@ -95,7 +97,7 @@ void LoopedTransformer<T>::attend_card(const Layer<T>& layer, const Head<T>& hea
   auto query = [&](int k, Eigen::Index j) -> const T& { return hw.qx(k, first + j); };
   auto normalise = [&](T* row) {
     if (mode_ == AttentionMode::Softmax) {
-      if constexpr (ScalarTraits<T>::has_exp) detail::softmax_row(row, s, layer.lambda);
+      if constexpr (ScalarTraits<T>::has_exp) kernels::softmax_row_repeat(row, s, layer.lambda);
     } else {
       detail::hardmax_row(row, s);
     }
