@@ -23,6 +23,7 @@
 
 #include "tf/kernels/plain.hpp"
 #include "tf/kernels/rows.hpp"
+#include "tf/kernels/rows_combine.hpp"
 #include "tf/kernels/softmax.hpp"
 #include "tf/kernels/sparse_dot.hpp"
 #include "tf/transformer.hpp"
@@ -56,6 +57,33 @@ inline Eigen::Index aligned_like(const T* buffer, Eigen::Index offset) {
     return ((offset - have) % units + units) % units;
   }
 }
+// detail::project with the entries of each stored row combined in registers (float and
+// double; the other types keep their own axpy kernels).
+template <class T>
+void project_fast(const SparseRows<T>& m, const Matrix<T>& X, Matrix<T>& out, int out_rows, bool compact) {
+  if constexpr (!std::is_floating_point_v<T> || std::is_same_v<T, long double>) {
+    project(m, X, out, out_rows, compact);
+  } else {
+    const Eigen::Index n = X.cols();
+    if (out.rows() != out_rows || out.cols() != n) out.resize(out_rows, n);
+    out.setZero();
+    for (int k = 0; k < m.stored_rows(); ++k)
+      kernels::combine_rows(m.val.data() + m.start[k], m.col.data() + m.start[k], m.start[k + 1] - m.start[k], X.data(), n,
+                            out.data() + (compact ? k : m.out_row[k]) * n);
+  }
+}
+// The entries of stored row k of m added into row out_row[k] of y.
+template <class T>
+void add_rows(const SparseRows<T>& m, const T* src, Eigen::Index n, T* y) {
+  for (int k = 0; k < m.stored_rows(); ++k) {
+    T* row = y + m.out_row[k] * n;
+    if constexpr (std::is_floating_point_v<T> && !std::is_same_v<T, long double>) {
+      kernels::combine_rows(m.val.data() + m.start[k], m.col.data() + m.start[k], m.start[k + 1] - m.start[k], src, n, row);
+    } else {
+      for (int e = m.start[k]; e < m.start[k + 1]; ++e) detail::axpy(m.val[e], src + m.col[e] * n, row, n);
+    }
+  }
+}
 template <class T>
 inline constexpr Eigen::Index alignment_units() {
   if constexpr (kernels::reduction_lanes<T>() == 1 || EIGEN_MAX_ALIGN_BYTES % sizeof(T) != 0) return 1;
@@ -71,9 +99,9 @@ void LoopedTransformer<T>::attention(const Layer<T>& layer, LayerWork& work, Mat
   for (std::size_t h = 0; h < layer.heads.size(); ++h) {
     const Head<T>& head = layer.heads[h];
     HeadWork& hw = work.heads[h];
-    detail::project(head.query, X, hw.qx, head.key_dim, false);
-    detail::project(head.key, X, hw.kx, head.key_dim, false);
-    detail::project(head.value, X, hw.vx, head.value.stored_rows(), true);
+    detail::project_fast(head.query, X, hw.qx, head.key_dim, false);
+    detail::project_fast(head.key, X, hw.kx, head.key_dim, false);
+    detail::project_fast(head.value, X, hw.vx, head.value.stored_rows(), true);
     if (hw.out.rows() != hw.vx.rows() || hw.out.cols() != n) hw.out.resize(hw.vx.rows(), n);
     for (Eigen::Index first = 0; first < n; first += columns) attend_card(layer, head, hw, first, columns);
   }
@@ -186,10 +214,7 @@ void LoopedTransformer<T>::feed_forward(const Layer<T>& layer, LayerWork& work, 
   Matrix<T>& hidden = work.hidden;
   if (hidden.rows() != layer.hidden || hidden.cols() != n) hidden.resize(layer.hidden, n);
   for (int u = 0; u < layer.hidden; ++u) hidden.row(u).setConstant(layer.b1[u]);
-  for (int k = 0; k < layer.w1.stored_rows(); ++k) {
-    T* row = hidden.data() + layer.w1.out_row[k] * n;
-    for (int e = layer.w1.start[k]; e < layer.w1.start[k + 1]; ++e) detail::axpy(layer.w1.val[e], X.data() + layer.w1.col[e] * n, row, n);
-  }
+  detail::add_rows(layer.w1, X.data(), n, hidden.data());
   const T zero = T(0);
   T* h = hidden.data();
   if constexpr (std::is_floating_point_v<T>) {
@@ -200,10 +225,7 @@ void LoopedTransformer<T>::feed_forward(const Layer<T>& layer, LayerWork& work, 
     for (Eigen::Index i = 0; i < hidden.size(); ++i)
       if (h[i] < zero) h[i] = zero;  // relu; a NaN stays NaN so overflow is seen
   }
-  for (int k = 0; k < layer.w2.stored_rows(); ++k) {
-    T* row = X.data() + layer.w2.out_row[k] * n;
-    for (int e = layer.w2.start[k]; e < layer.w2.start[k + 1]; ++e) detail::axpy(layer.w2.val[e], hidden.data() + layer.w2.col[e] * n, row, n);
-  }
+  detail::add_rows(layer.w2, hidden.data(), n, X.data());
   for (const auto& [r, b] : layer.b2) X.row(r).array() += b;
 }
 
