@@ -7,9 +7,9 @@
 // `row = (row - top).exp()`; here the same expression with `.unaryExpr(RepeatExp)`,
 // whose scalar and packet operations are those of Eigen's scalar_exp_op (numext::exp,
 // internal::pexp) on the same entries: Eigen picks the scalar or packet path of each
-// entry from the row's address and length only, as before. RepeatExp returns its last
-// result when its argument (a scalar, or a whole packet) is bit for bit the last one:
-// pexp works lane by lane, so an identical packet has an identical result.
+// entry from the row's address and length only, as before. RepeatExp returns a kept
+// result when its argument is bit for bit one of the last 8 distinct scalar arguments, or
+// the last packet: pexp works lane by lane, so an identical packet has an identical result.
 #pragma once
 #include <algorithm>
 #include <cstring>
@@ -24,17 +24,21 @@ namespace loopcert::kernels {
 template <class T>
 struct RepeatExp {
   using Packet = typename Eigen::internal::packet_traits<T>::type;
-  mutable T last_in{}, last_out{};
-  mutable bool have_scalar = false;
+  static constexpr int kKept = 8;  // scalar arguments kept (the emulated formats' exp is a library call)
+  mutable T in[kKept]{}, out[kKept]{};
+  mutable int kept = 0, next = 0;
   mutable Packet last_packet_in{}, last_packet_out{};
   mutable bool have_packet = false;
 
   T operator()(const T& a) const {
-    if (have_scalar && std::memcmp(&a, &last_in, sizeof(T)) == 0) return last_out;
-    last_in = a;
-    last_out = Eigen::numext::exp(a);
-    have_scalar = true;
-    return last_out;
+    for (int k = 0; k < kept; ++k)
+      if (std::memcmp(&a, &in[k], sizeof(T)) == 0) return out[k];
+    in[next] = a;
+    out[next] = Eigen::numext::exp(a);
+    const T result = out[next];
+    kept = std::max(kept, next + 1);
+    next = (next + 1) % kKept;
+    return result;
   }
   template <class P>
   P packetOp(const P& a) const {
