@@ -5,7 +5,7 @@
 // the row has in the plain evaluator's buffer (Eigen's vectorised exp, max and sum give
 // results that depend on where a row starts), by the same axpy sequence, then normalised
 // by the same softmax_row / hardmax_row and read out by the same dot. The shortcuts, for
-// punchcards of at least kShortcutColumns columns:
+// punchcards of at least kShortcutColumns columns (narrower ones run the plain evaluator):
 //  1. Equal queries: a query column whose query entries are identical to an earlier
 //     column's (and whose row has the same alignment) has the same scores, weights and
 //     read-out: it is copied. (A SUBLEQ read head: 255 of 256 columns query 0.)
@@ -94,6 +94,10 @@ inline constexpr Eigen::Index alignment_units() {
 template <class T>
 void LoopedTransformer<T>::attention(const Layer<T>& layer, LayerWork& work, Matrix<T>& X, Eigen::Index columns) {
   if (layer.heads.empty()) return;
+  // Punchcards narrower than kShortcutColumns (the sigmoid block's have 2): the plain
+  // evaluator itself, whose score blocks of s x s per punchcard are only s < 16 entries
+  // per column, and whose per-head cost is lower than the row-by-row setup below.
+  if (columns < detail::kShortcutColumns) return attention_plain(layer, work, X, columns);
   const Eigen::Index n = X.cols();
   if (work.heads.size() != layer.heads.size()) work.heads.resize(layer.heads.size());
   for (std::size_t h = 0; h < layer.heads.size(); ++h) {
@@ -120,7 +124,6 @@ void LoopedTransformer<T>::attend_card(const Layer<T>& layer, const Head<T>& hea
   constexpr Eigen::Index units = detail::alignment_units<T>();
   AttentionScratch& w = scratch_;
   if (w.row.size() < s + units) w.row.resize(s + units);
-  const bool shortcuts = s >= detail::kShortcutColumns;
   auto value = [&](Eigen::Index r) { return hw.vx.data() + r * n + first; };
   auto query = [&](int k, Eigen::Index j) -> const T& { return hw.qx(k, first + j); };
   auto normalise = [&](T* row) {
@@ -131,21 +134,20 @@ void LoopedTransformer<T>::attend_card(const Layer<T>& layer, const Head<T>& hea
     }
   };
 
-  // Shortcut 3: the live entries of each value row on this punchcard.
+  // Shortcut 4: the live entries of each value row on this punchcard.
   w.live.clear();
   w.live_start.assign(1, 0);
   w.sparse.assign(dv, 0);
-  if (shortcuts)
-    for (Eigen::Index r = 0; r < dv; ++r) {
-      const T* v = value(r);
-      const std::size_t begin = w.live.size();
-      const Eigen::Index limit = s / detail::kSparseValueRatio;
-      for (Eigen::Index i = 0; i < s && static_cast<Eigen::Index>(w.live.size() - begin) <= limit; ++i)
-        if (!kernels::is_plus_zero(v[i])) w.live.push_back(static_cast<int>(i));
-      w.sparse[r] = static_cast<Eigen::Index>(w.live.size() - begin) <= limit;
-      if (!w.sparse[r]) w.live.resize(begin);
-      w.live_start.push_back(static_cast<int>(w.live.size()));
-    }
+  for (Eigen::Index r = 0; r < dv; ++r) {
+    const T* v = value(r);
+    const std::size_t begin = w.live.size();
+    const Eigen::Index limit = s / detail::kSparseValueRatio;
+    for (Eigen::Index i = 0; i < s && static_cast<Eigen::Index>(w.live.size() - begin) <= limit; ++i)
+      if (!kernels::is_plus_zero(v[i])) w.live.push_back(static_cast<int>(i));
+    w.sparse[r] = static_cast<Eigen::Index>(w.live.size() - begin) <= limit;
+    if (!w.sparse[r]) w.live.resize(begin);
+    w.live_start.push_back(static_cast<int>(w.live.size()));
+  }
   const bool any_sparse = std::find(w.sparse.begin(), w.sparse.end(), 1) != w.sparse.end();
   auto read_out = [&](const T* weights, T* out, Eigen::Index stride) {
     bool plus_zero_products = any_sparse;
@@ -160,14 +162,12 @@ void LoopedTransformer<T>::attend_card(const Layer<T>& layer, const Head<T>& hea
   // Shortcut 1: query columns by hash.
   std::size_t slots = 1;
   while (slots < 2 * static_cast<std::size_t>(s)) slots *= 2;
-  if (shortcuts) w.table.assign(slots, -1);
-  if (shortcuts) {
-    if (w.uniform_out.rows() != units || w.uniform_out.cols() != dv) w.uniform_out.resize(units, dv);
-    w.uniform_ready.assign(units, 0);
-  }
+  w.table.assign(slots, -1);
+  if (w.uniform_out.rows() != units || w.uniform_out.cols() != dv) w.uniform_out.resize(units, dv);
+  w.uniform_ready.assign(units, 0);
   for (Eigen::Index j = 0; j < s; ++j) {
     const Eigen::Index offset = j * s % units;  // the row's place in the plain score buffer, modulo the alignment
-    if (shortcuts) {
+    {
       std::uint64_t hash = static_cast<std::uint64_t>(offset) * 0x9e3779b97f4a7c15ull;
       for (int k = 0; k < kd; ++k) hash = (hash ^ kernels::hash_entry(query(k, j))) * 0x100000001b3ull;
       std::size_t slot = hash & (slots - 1);
@@ -191,7 +191,7 @@ void LoopedTransformer<T>::attend_card(const Layer<T>& layer, const Head<T>& hea
     T* row = w.row.data() + detail::aligned_like(w.row.data(), offset);
     for (Eigen::Index i = 0; i < s; ++i) detail::set_zero(row[i]);
     for (int k = 0; k < kd; ++k) detail::axpy(query(k, j), hw.kx.data() + k * n + first, row, s);
-    if (shortcuts && kernels::all_identical(row, s) &&
+    if (kernels::all_identical(row, s) &&
         ScalarTraits<T>::is_finite(mode_ == AttentionMode::Softmax ? T(row[0] * layer.lambda) : row[0])) {
       if (!w.uniform_ready[offset]) {
         for (Eigen::Index i = 0; i < s; ++i) detail::set_zero(row[i]);
