@@ -17,7 +17,12 @@
 #include <limits>
 #include <vector>
 
+#include <boost/multiprecision/eigen.hpp>
+
 #include "tf/kernels/emulated.hpp"
+#include "tf/kernels/plain.hpp"
+#include "tf/kernels/rows.hpp"
+#include "tf/kernels/sparse_dot.hpp"
 #include "core/narrow_mpfr_ld.hpp"
 
 using namespace loopcert;
@@ -130,4 +135,62 @@ TEST_CASE("negative check: a skip that ignores 0 * inf = NaN, or -0 + +0 = +0, i
     CHECK_FALSE(same(naive_y, loop_y));
     CHECK(same(kernel_y, loop_y));
   }
+}
+
+// ---- The sparse read-out (src/tf/kernels/sparse_dot.hpp) against the plain dot ----
+
+namespace {
+
+template <class T>
+bool same_scalar(const T& a, const T& b) {
+  const double x = ScalarTraits<T>::to_double(a), y = ScalarTraits<T>::to_double(b);
+  if (std::isnan(x) || std::isnan(y)) return std::isnan(x) && std::isnan(y);
+  return a == b && std::signbit(x) == std::signbit(y);
+}
+
+// A value row that is +0 but for a few entries (any values, -0, inf and NaN included) and
+// finite, non-negative weights (the read-out's precondition); 1 to 80 entries, so that
+// every lane, the second packet, the packet after it and the tail are hit.
+template <class T>
+bool sparse_dot_agrees(std::vector<int>* live_out = nullptr) {
+  const int n = *rc::gen::inRange(1, 81);
+  std::vector<T> a(n, T(0)), w(n);
+  for (int e = *rc::gen::inRange(0, 1 + n / 3); e > 0; --e) a[*rc::gen::inRange(0, n)] = T(*entry());
+  for (int i = 0; i < n; ++i) {
+    w[i] = T(std::fabs(*entry()));
+    if (!ScalarTraits<T>::is_finite(w[i])) w[i] = T(1.0);  // (also a double too large for float)
+  }
+  std::vector<int> live;
+  for (int i = 0; i < n; ++i)
+    if (!kernels::is_plus_zero(a[i])) live.push_back(i);
+  const T fast = kernels::sparse_dot(a.data(), live.data(), static_cast<int>(live.size()), w.data(), n);
+  return same_scalar(fast, detail::dot(a.data(), w.data(), n));
+}
+
+}  // namespace
+
+TEST_CASE("the sparse read-out equals the plain dot product bit for bit", "[property][kernels]") {
+  rc::prop("double (4 lanes)", [] { RC_ASSERT(sparse_dot_agrees<double>()); });
+  rc::prop("float (8 lanes)", [] { RC_ASSERT(sparse_dot_agrees<float>()); });
+  rc::prop("long double (in order)", [] { RC_ASSERT(sparse_dot_agrees<long double>()); });
+  rc::prop("float128 (in order)", [] { RC_ASSERT(sparse_dot_agrees<Float128>()); });
+  rc::prop("mpfr:100 (in order from 0)", [] {
+    MpfrPrecisionScope scope(100);
+    RC_ASSERT(sparse_dot_agrees<MpfrReal>());
+  });
+}
+
+TEST_CASE("negative check: a sparse read-out summing in plain order is caught at double", "[property][kernels][negative]") {
+  // Eigen sums a double dot in two packets of 4 lanes; summing the live products left to right gives
+  // other bits for 1e16 at 0, 1 at 1, -1e16 at 8: lanes 0 and 1 hold 0 (1e16 - 1e16) and
+  // 1, so the dot is 1, while (1e16 + 1) - 1e16 = 0.
+  std::vector<double> a(16, 0.0), w(16, 1.0);
+  a[0] = 1e16, a[1] = 1, a[8] = -1e16;
+  const std::vector<int> live{0, 1, 8};
+  double in_order = 0;
+  for (int i : live) in_order += a[i] * w[i];
+  const double plain = detail::dot(a.data(), w.data(), 16);
+  CHECK(plain == 1.0);
+  CHECK(in_order != plain);
+  CHECK(kernels::sparse_dot(a.data(), live.data(), 3, w.data(), 16) == plain);
 }

@@ -76,6 +76,11 @@ class LoopedTransformer {
   void apply_layer_batch(int layer, Matrix<T>& X, int columns);
   // One loop: every layer in order.
   void apply_loop(Matrix<T>& X);
+  // The plain evaluator (tf/plain_evaluator.hpp): every query column's scores, softmax
+  // and read-out computed in full, through an n x n score buffer per punchcard. Its
+  // results define the engine's; apply_layer and apply_layer_batch give the same bits
+  // faster (properties/engine_shortcuts.cpp). `columns` as in apply_layer_batch.
+  void apply_layer_plain(int layer, Matrix<T>& X, int columns);
   // First non-finite entry of X, if any (for overflow / NaN reports).
   static std::optional<NonFinite> find_non_finite(const Matrix<T>& X);
 
@@ -92,10 +97,23 @@ class LoopedTransformer {
     Matrix<T> hidden;
   };
   std::vector<LayerWork> work_;
-  Matrix<T> scores_;
+  // The attention's scratch (tf/attention.hpp): one row of scores at a time, O(n) memory.
+  struct AttentionScratch {
+    Eigen::Matrix<T, 1, Eigen::Dynamic> row;  // one score row, with room to start it at any alignment
+    std::vector<int> live, live_start;        // per value row: its entries that are not +0
+    std::vector<char> sparse;                 // per value row: read out through its live entries
+    std::vector<int> table;                   // query columns by hash (open addressing)
+    Matrix<T> uniform_out;                    // per row alignment: the read-out of a uniform row
+    std::vector<char> uniform_ready;
+  };
+  AttentionScratch scratch_;
+  Matrix<T> plain_scores_;  // the plain evaluator's score blocks
 
   void attention(const Layer<T>& layer, LayerWork& work, Matrix<T>& X, Eigen::Index columns);
+  void attend_card(const Layer<T>& layer, const Head<T>& head, HeadWork& hw, Eigen::Index first, Eigen::Index s);
   void feed_forward(const Layer<T>& layer, LayerWork& work, Matrix<T>& X);
+  void attention_plain(const Layer<T>& layer, LayerWork& work, Matrix<T>& X, Eigen::Index columns);
+  void feed_forward_plain(const Layer<T>& layer, LayerWork& work, Matrix<T>& X);
 };
 
 // Rounds every entry of the spec to T once.
