@@ -60,9 +60,11 @@ void measure(const std::vector<F>& xs, Worst& w) {
 // Error of Eigen's exp at x in ulps, against 256-bit MPFR.
 template <class F>
 double mpfr_ulps(F x) {
-  Eigen::Array<F, 1, 8> in;
-  in.setConstant(x);
-  const F got = in.exp()(0);
+  // As the engine calls it: a dynamic row of 8 (a fixed-size constant array may take
+  // Eigen's scalar path instead of the vectorised one).
+  const std::vector<F> row(8, x);
+  const Eigen::Array<F, 1, Eigen::Dynamic> in = Eigen::Map<const Eigen::Array<F, 1, Eigen::Dynamic>>(row.data(), 8);
+  const F got = Eigen::Array<F, 1, Eigen::Dynamic>(in.exp())(0);
   mpfr_t r, g;
   mpfr_inits2(256, r, g, (mpfr_ptr)0);
   mpfr_set_d(r, x, MPFR_RNDN);

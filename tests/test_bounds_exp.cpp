@@ -27,6 +27,7 @@ TEST_CASE("Eigen's vectorised exp stays within the exp model (sample of the soft
   CHECK(d.absolute_below_normal <= std::ldexp(1.0, bounds::exp_model(parse_scalar("double")).absolute_log2));
   CHECK(f.absolute_below_normal <= std::ldexp(1.0, bounds::exp_model(parse_scalar("float")).absolute_log2));
   // exp(0) = 1 exactly (the row maximum's weight, proofs/read.md, case A).
-  Eigen::Array<double, 1, 8> zero = Eigen::Array<double, 1, 8>::Zero();
+  const std::vector<double> zeros(8, 0.0);
+  const Eigen::Array<double, 1, Eigen::Dynamic> zero = Eigen::Map<const Eigen::Array<double, 1, Eigen::Dynamic>>(zeros.data(), 8);
   CHECK((zero.exp() == 1.0).all());
 }
