@@ -88,6 +88,32 @@ inline Real rounding_attention(int n, int L, double lambda, double u, double del
   const Real rel = (Real(1) + gamma(n, u)) * (Real(1) + gamma(n + 2 * units, u)) * exp(Real(2) * xi) - Real(1);
   return (Real(1) + Real(delta)) * (rel + Real(3 * n) * Real(eta));
 }
+inline Real binomial(int L, int k) {
+  Real c(1);
+  for (int i = 1; i <= k; ++i) c = c * Real(L - k + i) / Real(i);
+  return c;
+}
+// Leak counted by Hamming distance, as read.md Lemma 2' and write.md "Tight leak" state it:
+// C(L, nu) columns with gap a nu - b, m columns with gap L a / 2 - b.
+inline Real leak_by_distance(int L, int m, double lambda, const Real& a, const Real& b) {
+  Real r(0);
+  for (int nu = 1; nu <= L; ++nu) r = r + binomial(L, nu) * exp(Real(0) - Real(lambda) * (a * Real(nu) - b));
+  r = r + Real(m) * exp(Real(0) - Real(lambda) * (a * Real(L) / Real(2) - b));
+  return r / (Real(1) + r);
+}
+inline Real min(const Real& x, const Real& y) { return x <= y ? x : y; }
+inline Real read_attention_tight(int n, int L, double lambda, double delta) {
+  if (!(Real(L) * Real(delta) < Real(1))) return Real::infinity();
+  const Real tight = Real(delta) + leak_by_distance(L, n - 1, lambda, Real(2) * (Real(1) - Real(delta)), Real(0)) * (Real(2) + Real(2) * Real(delta));
+  return min(tight, read_attention(n, L, lambda, delta));
+}
+inline Real write_output_tight(int n, int L, double lambda, double delta, double C) {
+  if (!write_gate_closes(L, lambda, delta, C)) return Real::infinity();
+  const Real rho = exp(Real(lambda) * Real(L) * Real(delta));
+  const Real eta = (rho - Real(1)) / (Real(2) * (Real(1) + rho)) + leak_by_distance(L, n - 2, lambda, Real(2), Real(L) * Real(delta));
+  const Real tight = Real(2) * eta * (Real(1) + Real(C)) + (Real(1) + Real(2) * eta) * Real(delta);
+  return min(tight, write_output(n, L, lambda, delta, C));
+}
 inline Real flag_output(int N, double delta) { return Real(N) * Real(delta) < Real(1) ? Real(N) * Real(delta) : Real::infinity(); }
 inline Real branch_output(double delta, double delta_flag) {
   const Real s = Real(delta) + Real(2) * Real(delta_flag);

@@ -74,3 +74,20 @@ TEST_CASE("flag, branch, increment, subtract and read bounds are rounded up, not
   CHECK(read_low == 0);
   CHECK(write_low == 0);
 }
+
+TEST_CASE("the leak counted by Hamming distance: not below its exact value, never above the old bound", "[bounds][tight]") {
+  std::mt19937_64 rng(11);
+  std::uniform_real_distribution<double> unit(0, 1);
+  int low = 0, above = 0, tighter = 0;
+  for (int i = 0; i < 500; ++i) {
+    const int L = 2 + i % 10, n = (1 << (L - 1)) + 1 + static_cast<int>(unit(rng) * ((1 << (L - 1)) - 1));
+    const double lambda = 0.5 + 10 * unit(rng), d = unit(rng) / (8 * L) * (i % 3 ? 1 : 1e-12);
+    const double r = b::read_attention_tight(n, L, lambda, d), w = b::write_output_tight(n, L, lambda, d / 4, 2);
+    low += !ref::at_least(r, ref::read_attention_tight(n, L, lambda, d)) + !ref::at_least(w, ref::write_output_tight(n, L, lambda, d / 4, 2));
+    above += (r > b::read_attention(n, L, lambda, d)) + (w > b::write_output(n, L, lambda, d / 4, 2));
+    tighter += r < 0.5 * b::read_attention(n, L, lambda, d);
+  }
+  CHECK(low == 0);
+  CHECK(above == 0);
+  CHECK(tighter > 100);  // it is tighter where n - 1 exceeds L
+}

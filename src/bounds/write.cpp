@@ -1,5 +1,7 @@
 #include "bounds/write.hpp"
 
+#include <algorithm>
+
 #include "bounds/detail/lemma_intervals.hpp"
 
 namespace loopcert::bounds {
@@ -12,6 +14,10 @@ bool write_gate_closes(int L, double lambda, double delta, double C) {
 }
 double write_output(int n, int L, double lambda, double delta, double C) {
   return detail::write_output(n, L, detail::Interval(lambda), delta, C).upper();
+}
+
+double write_output_tight(int n, int L, double lambda, double delta, double C) {
+  return std::min(write_output(n, L, lambda, delta, C), detail::write_output_tight(n, L, detail::Interval(lambda), delta, C).upper());
 }
 
 }  // namespace loopcert::bounds

@@ -12,5 +12,8 @@ namespace loopcert::bounds {
 double write_hit_deviation(int n, int L, double lambda, double delta);
 bool write_gate_closes(int L, double lambda, double delta, double C);
 double write_output(int n, int L, double lambda, double delta, double C);
+// The same with the leak counted by Hamming distance (proofs/write.md, "Tight leak"); the
+// smaller of this and write_output. Not yet used by the loop theorem (default lambda).
+double write_output_tight(int n, int L, double lambda, double delta, double C);
 
 }  // namespace loopcert::bounds

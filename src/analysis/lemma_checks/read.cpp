@@ -60,8 +60,12 @@ Case make(TrialSetup& s, const Context& c) {
   Check snapped{"snapped copy", false, {}, bounds::add_up(exact_after_snap, bounds::ffn_rounding(k.layer, c.u, 2)), exact_after_snap};
   expect_bits(snapped.entries, s.layout, "val_a", s.work, bits);
   expect_elsewhere(snapped.entries, s.layout, "val_a", s.work, false);
-  k.checks = {attention, snapped};
-  k.bound_function = "bounds::read_attention + rounding_attention, then exact after the snap (read_output)";
+  // The headline: the leak counted by Hamming distance (read.md, Lemma 2'), <= attention's.
+  const double tight = bounds::read_attention_tight(s.n, s.L, l, delta);
+  Check attention_tight{"attention copy (tight)", true, attention.entries,
+                        bounds::add_up(tight, bounds::rounding_attention(s.n, s.L, l, c.u, delta, c.exp)), tight};
+  k.checks = {attention_tight, attention, snapped};
+  k.bound_function = "bounds::read_attention_tight + rounding_attention, then exact after the snap (read_output)";
   k.detail = fmt::format("cell {}", cell);
   k.lambda = l, k.delta = delta;
   return k;

@@ -58,8 +58,11 @@ Case make(TrialSetup& s, const Context& c) {
   Check buffers{"buffers left", false, {}, 0, 0};
   expect_elsewhere(buffers.entries, s.layout, "wbuf", -1, false);
   expect_elsewhere(buffers.entries, s.layout, "whit", -1, false);
-  k.checks = {written, others, buffers};
-  k.bound_function = "bounds::write_output; other cells and buffers exactly unchanged/cleared";
+  // The headline: the leak counted by Hamming distance (write.md, "Tight leak").
+  const double tight = bounds::write_output_tight(s.n, s.L, l, delta, C);
+  Check written_tight{"written cell (tight)", false, written.entries, add_up(tight, rounding), tight};
+  k.checks = {written_tight, written, others, buffers};
+  k.bound_function = "bounds::write_output_tight; other cells and buffers exactly unchanged/cleared";
   k.detail = fmt::format("cell {} written", cell);
   k.lambda = l, k.delta = delta;
   return k;

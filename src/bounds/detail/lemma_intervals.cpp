@@ -41,6 +41,34 @@ Interval write_output(int n, int L, const Interval& lambda, double delta, double
   return Interval(2) * eta * (Interval(1) + Interval(C)) + (Interval(1) + Interval(2) * eta) * Interval(delta);
 }
 
+Interval leak_by_distance(int L, int m, const Interval& lambda, const Interval& a, const Interval& b) {
+  if (!b.below(a)) return Interval(1);
+  const Interval by_code = expm1(Interval(L) * log1p(exp(-(lambda * a))));  // sum_nu C(L, nu) e^(-lambda a nu)
+  const Interval scratch = Interval(m) * exp(-(lambda * (Interval(L) * a / Interval(2))));
+  const Interval r = exp(lambda * b) * (by_code + scratch);
+  return r / (Interval(1) + r);
+}
+
+Interval read_attention_tight(int n, int L, const Interval& lambda, double delta) {
+  const Interval d(delta);
+  if (!(Interval(L) * d).below(Interval(1))) return Interval::everything_positive();
+  const Interval a = Interval(2) * (Interval(1) - d);
+  return d + leak_by_distance(L, n - 1, lambda, a, Interval(0)) * (Interval(2) + Interval(2) * d);
+}
+
+Interval write_hit_deviation_tight(int n, int L, const Interval& lambda, double delta) {
+  const Interval b = Interval(L) * Interval(delta);
+  if (!b.below(Interval(2))) return Interval::everything_positive();
+  const Interval m = expm1(lambda * b);
+  return m / (Interval(2) * (Interval(2) + m)) + leak_by_distance(L, n - 2, lambda, Interval(2), b);
+}
+
+Interval write_output_tight(int n, int L, const Interval& lambda, double delta, double C) {
+  if (!write_gate_closes(L, lambda, delta, C)) return Interval::everything_positive();
+  const Interval eta = write_hit_deviation_tight(n, L, lambda, delta);
+  return Interval(2) * eta * (Interval(1) + Interval(C)) + (Interval(1) + Interval(2) * eta) * Interval(delta);
+}
+
 Interval rounding_attention(int n, int L, const Interval& lambda, double u, double delta, double exp_units,
                             const Interval& exp_absolute) {
   if (u == 0) return Interval(0);

@@ -27,6 +27,17 @@ Interval write_output(int n, int L, const Interval& lambda, double delta, double
 Interval rounding_attention(int n, int L, const Interval& lambda, double u, double delta, double exp_units,
                             const Interval& exp_absolute);
 
+// The leak counted by Hamming distance (read.md, Lemma 2'; write.md, "Tight leak"):
+// R = e^(lambda b) [((1 + e^(-lambda a))^L - 1) + m e^(-lambda (L a / 2 - b))]: at most C(L, nu)
+// code columns at distance nu, each a nu - b below, and m code-less (scratch) columns
+// L a / 2 - b below; r / (1 + r). [1, 1] unless a > b (every gap positive).
+Interval leak_by_distance(int L, int m, const Interval& lambda, const Interval& a, const Interval& b);
+// Lemma 2' of read.md: delta + leak_by_distance(L, n - 1, a = 2 (1 - delta), b = 0) (2 + 2 delta).
+Interval read_attention_tight(int n, int L, const Interval& lambda, double delta);
+// write.md, "Tight leak": the write's eta with leak_by_distance(L, n - 2, a = 2, b = L delta).
+Interval write_hit_deviation_tight(int n, int L, const Interval& lambda, double delta);
+Interval write_output_tight(int n, int L, const Interval& lambda, double delta, double C);
+
 // gamma_k on intervals (k u / (1 - k u)); [0, +inf] if k u may be >= 1.
 Interval gamma(double k, double u);
 
