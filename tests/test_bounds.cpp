@@ -91,3 +91,14 @@ TEST_CASE("the leak counted by Hamming distance: not below its exact value, neve
   CHECK(above == 0);
   CHECK(tighter > 100);  // it is tighter where n - 1 exceeds L
 }
+
+TEST_CASE("the tight default temperature is never above the default one", "[bounds][tight]") {
+  const b::LoopConstants k;
+  for (int n = 3; n <= 4096; n += 1 + n / 8) {
+    const int L = static_cast<int>(std::ceil(std::log2(n)));
+    const double tight = b::default_lambda_tight(n, L, k), old = b::default_lambda(n, L, k);
+    INFO("n=" << n << " L=" << L << ": default " << old << ", tight " << tight);
+    CHECK(tight <= old);
+    if (n > 64) CHECK(tight < old);
+  }
+}
