@@ -1,6 +1,7 @@
 // The shape every lemma property shares: on random valid inputs (the generators of
 // src/analysis/lemma_checks, driven by a RapidCheck seed) the block's output is within
-// its bound function at double, mpfr:200 and exact; the bound is non-vacuous at the
+// its bound function at double, mpfr:200 and exact, and on the lemma's worst-case inputs
+// at double, long double, mpfr:80, mpfr:113 and exact; the bound is non-vacuous at the
 // default parameters; and a broken construction is caught (the negative check).
 #pragma once
 #include <rapidcheck/catch.h>
@@ -14,9 +15,12 @@
 
 namespace loopcert::properties {
 
-inline void lemma_holds(const std::string& lemma, const std::string& scalar) {
-  rc::prop(lemma + " within its bound at " + scalar, [=](std::uint64_t seed) {
-    const auto t = analysis::run_lemma_trial(lemma, parse_scalar(scalar), seed);
+inline void lemma_holds(const std::string& lemma, const std::string& scalar, analysis::Inputs inputs = analysis::Inputs::Random) {
+  const std::string kind = inputs == analysis::Inputs::Random ? "random" : "worst-case";
+  rc::prop(lemma + " within its bound at " + scalar + " on " + kind + " inputs", [=](std::uint64_t seed) {
+    analysis::LemmaSettings settings;
+    settings.inputs = inputs;
+    const auto t = analysis::run_lemma_trial(lemma, parse_scalar(scalar), seed, settings);
     RC_LOG() << "n=" << t.n << " L=" << t.L << " N=" << t.N << " lambda=" << t.lambda << " delta=" << t.delta
              << " observed=" << t.observed << " bound=" << t.bound << " (" << t.bound_function << ") " << t.detail << "\n";
     RC_ASSERT(t.holds);

@@ -1,56 +1,77 @@
+// First: core/scalar_dispatch.hpp (it includes core/emulated_float.hpp, which must
+// precede core/rational.hpp, see core/scalar.hpp).
+#include "core/scalar_dispatch.hpp"
+// Then the rest.
 #include "analysis/lemma_checks.hpp"
 
-#include <algorithm>
 #include <stdexcept>
 
-#include "core/mpfr_real.hpp"
-#include "tf/transformer.hpp"
+#include "analysis/lemma_checks/lemma_check.hpp"
+#include "core/scalar_facts.hpp"
 
 namespace loopcert::analysis {
 
-template <class T>
-LemmaTrial run_lemma_trial_t(const std::string&, const ScalarSpec&, std::uint64_t, const LemmaSettings&, AttentionMode);
-#define LOOPCERT_EXTERN(T) \
-  extern template LemmaTrial run_lemma_trial_t<T>(const std::string&, const ScalarSpec&, std::uint64_t, const LemmaSettings&, AttentionMode);
+// The evaluate<T> instantiations live in lemma_checks_<family>.cpp.
+namespace lemma_checks {
+#define LOOPCERT_EXTERN(T) extern template LemmaTrial evaluate<T>(const Case&, AttentionMode);
 LOOPCERT_EXTERN(float)
 LOOPCERT_EXTERN(double)
 LOOPCERT_EXTERN(long double)
 LOOPCERT_EXTERN(MpfrReal)
+LOOPCERT_EXTERN(NarrowMpfr)
+LOOPCERT_EXTERN(NarrowMpfrLD)
 LOOPCERT_EXTERN(Rational)
-// float128 and the emulated formats: lemma_checks_float128.cpp, lemma_checks_emulated.cpp.
-LemmaTrial run_lemma_trial_float128(const std::string&, const ScalarSpec&, std::uint64_t, const LemmaSettings&);
-LemmaTrial run_lemma_trial_emulated(const std::string&, const ScalarSpec&, std::uint64_t, const LemmaSettings&);
+LOOPCERT_EXTERN(Float128)
+LOOPCERT_EXTERN(bf16)
+LOOPCERT_EXTERN(fp16)
+LOOPCERT_EXTERN(tf32)
+LOOPCERT_EXTERN(fp8e4m3)
+LOOPCERT_EXTERN(fp8e5m2)
+#undef LOOPCERT_EXTERN
+}  // namespace lemma_checks
+
+namespace {
+const lemma_checks::LemmaCheck* find_check(const std::string& name) {
+  for (const auto* c : lemma_checks::registry())
+    if (name == c->name) return c;
+  return nullptr;
+}
+std::string lemma_list() {
+  std::string list;
+  for (const auto* c : lemma_checks::registry()) list += (list.empty() ? "" : ", ") + std::string(c->name);
+  return list;
+}
+}  // namespace
 
 const std::vector<std::string>& lemma_names() {
-  static const std::vector<std::string> names{"read", "write", "increment", "subtract", "flag", "branch", "correct"};
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> v;
+    for (const auto* c : lemma_checks::registry()) v.emplace_back(c->name);
+    return v;
+  }();
   return names;
 }
 
-bool is_lemma(const std::string& name) {
-  const auto& all = lemma_names();
-  return std::find(all.begin(), all.end(), name) != all.end();
-}
+bool is_lemma(const std::string& name) { return find_check(name) != nullptr; }
 
 LemmaTrial run_lemma_trial(const std::string& lemma, const ScalarSpec& scalar, std::uint64_t seed, const LemmaSettings& settings) {
-  if (!is_lemma(lemma))
-    throw std::invalid_argument("unknown lemma '" + lemma + "' (expected one of read, write, increment, subtract, flag, branch, correct)");
-  switch (scalar.kind) {
-    case ScalarKind::Float: return run_lemma_trial_t<float>(lemma, scalar, seed, settings, AttentionMode::Softmax);
-    case ScalarKind::Double: return run_lemma_trial_t<double>(lemma, scalar, seed, settings, AttentionMode::Softmax);
-    case ScalarKind::LongDouble: return run_lemma_trial_t<long double>(lemma, scalar, seed, settings, AttentionMode::Softmax);
-    case ScalarKind::Mpfr: {
-      MpfrPrecisionScope scope(scalar.precision);
-      return run_lemma_trial_t<MpfrReal>(lemma, scalar, seed, settings, AttentionMode::Softmax);
-    }
-    case ScalarKind::Exact: return run_lemma_trial_t<Rational>(lemma, scalar, seed, settings, AttentionMode::Hardmax);
-    case ScalarKind::Float128: return run_lemma_trial_float128(lemma, scalar, seed, settings);
-    case ScalarKind::Bf16:
-    case ScalarKind::Fp16:
-    case ScalarKind::Tf32:
-    case ScalarKind::Fp8e4m3:
-    case ScalarKind::Fp8e5m2: return run_lemma_trial_emulated(lemma, scalar, seed, settings);
-    default: throw std::invalid_argument("scalar '" + scalar.name() + "' is not available for lemma checks yet");
-  }
+  const lemma_checks::LemmaCheck* check = find_check(lemma);
+  if (!check) throw std::invalid_argument("unknown lemma '" + lemma + "' (expected one of " + lemma_list() + ")");
+  const ScalarFacts& facts = scalar_facts(scalar);
+  if (!facts.runnable) throw std::invalid_argument(facts.not_runnable);
+  lemma_checks::Context context{settings.inputs, facts.hardmax, bounds::unit_roundoff(scalar), bounds::exp_model(scalar), settings};
+  // The subtract and flag checks draw wider integers (the adder's amplification).
+  const std::string name = check->name;
+  lemma_checks::TrialSetup s = lemma_checks::make_setup(seed, name == "subtract" || name == "flag" ? 16 : 10);
+  lemma_checks::Case c = check->make(s, context);
+  c.X = s.X, c.rows = s.layout.rows(), c.n = s.n, c.L = s.L, c.N = s.N;
+  const AttentionMode mode = facts.hardmax ? AttentionMode::Hardmax : AttentionMode::Softmax;
+  // mpfr:P at most 63 bits first runs on the exact narrow emulations (dispatch_scalar).
+  LemmaTrial t = dispatch_scalar(scalar, [&]<class T>(ScalarTag<T>) { return lemma_checks::evaluate<T>(c, mode); });
+  t.lemma = name;
+  t.seed = seed;
+  t.inputs = settings.inputs;
+  return t;
 }
 
 }  // namespace loopcert::analysis

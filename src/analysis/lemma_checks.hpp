@@ -1,8 +1,10 @@
-// One randomized check per lemma, shared by the RapidCheck properties
-// (properties/<lemma>.cpp) and `loopcert verify`: build the block alone on the layout of
-// a random program, feed it a random valid input with noise of size at most delta on
-// the +-1 entries, evaluate it at the chosen scalar, and compare the largest observed
-// error with the bound function of src/analysis/bounds.hpp.
+// One check per lemma, shared by the RapidCheck properties (properties/<lemma>.cpp) and
+// `loopcert verify`: build the block alone on the layout of a random program, feed it a
+// valid input with noise of size at most delta on the +-1 entries - random, or the
+// lemma's worst case (Inputs::Adversarial: noise aligned to maximise the error, at the
+// admissible delta, lambda at the edge) -, evaluate it at the chosen scalar, and compare
+// the largest observed error with the bound function of bounds/<stem>.hpp. Each lemma's
+// generators, ideal output and bound are one file of analysis/lemma_checks/.
 #pragma once
 #include <cstdint>
 #include <string>
@@ -19,8 +21,12 @@ enum class Sabotage {
   LowTemperature,           // lambda = 1/2, far below what the bounds need (attention lemmas)
 };
 
+// Random valid inputs, or the lemma's worst case.
+enum class Inputs { Random, Adversarial };
+
 struct LemmaSettings {
   Sabotage sabotage = Sabotage::None;
+  Inputs inputs = Inputs::Random;
   double noise = 1;  // noise delta drawn up to noise * the lemma's admissible maximum
 };
 
@@ -35,7 +41,9 @@ struct LemmaTrial {
   double exact_part = 0;  // the bound in exact arithmetic
   bool holds = true;
   std::string bound_function;  // e.g. "bounds::read_attention"
+  std::string checked;         // the check observed / bound are of ("attention copy", ...)
   std::string detail;          // what was checked, and where the worst error was
+  Inputs inputs = Inputs::Random;
 };
 
 const std::vector<std::string>& lemma_names();  // read, write, increment, subtract, flag, branch, correct

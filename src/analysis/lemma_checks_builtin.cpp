@@ -1,7 +1,7 @@
-#include "analysis/lemma_checks_impl.hpp"
+#include "analysis/lemma_checks/evaluate.hpp"
 
-namespace loopcert::analysis {
-template LemmaTrial run_lemma_trial_t<float>(const std::string&, const ScalarSpec&, std::uint64_t, const LemmaSettings&, AttentionMode);
-template LemmaTrial run_lemma_trial_t<double>(const std::string&, const ScalarSpec&, std::uint64_t, const LemmaSettings&, AttentionMode);
-template LemmaTrial run_lemma_trial_t<long double>(const std::string&, const ScalarSpec&, std::uint64_t, const LemmaSettings&, AttentionMode);
-}  // namespace loopcert::analysis
+namespace loopcert::analysis::lemma_checks {
+template LemmaTrial evaluate<float>(const Case&, AttentionMode);
+template LemmaTrial evaluate<double>(const Case&, AttentionMode);
+template LemmaTrial evaluate<long double>(const Case&, AttentionMode);
+}  // namespace loopcert::analysis::lemma_checks

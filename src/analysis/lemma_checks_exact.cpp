@@ -1,5 +1,5 @@
-#include "analysis/lemma_checks_impl.hpp"
+#include "analysis/lemma_checks/evaluate.hpp"
 
-namespace loopcert::analysis {
-template LemmaTrial run_lemma_trial_t<Rational>(const std::string&, const ScalarSpec&, std::uint64_t, const LemmaSettings&, AttentionMode);
-}  // namespace loopcert::analysis
+namespace loopcert::analysis::lemma_checks {
+template LemmaTrial evaluate<Rational>(const Case&, AttentionMode);
+}  // namespace loopcert::analysis::lemma_checks

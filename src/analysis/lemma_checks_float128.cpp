@@ -1,11 +1,7 @@
 #include <boost/multiprecision/eigen.hpp>
 
-#include "analysis/lemma_checks_impl.hpp"
+#include "analysis/lemma_checks/evaluate.hpp"
 
-namespace loopcert::analysis {
-template LemmaTrial run_lemma_trial_t<Float128>(const std::string&, const ScalarSpec&, std::uint64_t, const LemmaSettings&, AttentionMode);
-
-LemmaTrial run_lemma_trial_float128(const std::string& lemma, const ScalarSpec& scalar, std::uint64_t seed, const LemmaSettings& settings) {
-  return run_lemma_trial_t<Float128>(lemma, scalar, seed, settings, AttentionMode::Softmax);
-}
-}  // namespace loopcert::analysis
+namespace loopcert::analysis::lemma_checks {
+template LemmaTrial evaluate<Float128>(const Case&, AttentionMode);
+}  // namespace loopcert::analysis::lemma_checks

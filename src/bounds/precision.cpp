@@ -4,7 +4,10 @@
 #include <cmath>
 #include <stdexcept>
 
+#include <mpfi.h>
 #include <mpfr.h>
+
+#include "bounds/detail/lemma_intervals.hpp"
 
 namespace loopcert::bounds {
 
@@ -66,6 +69,7 @@ LoopRounding loop_rounding(const LoopSpec& loop, double u) {
   r.branch = ffn_rounding(layer_named(loop, "branch"), u, 2);
   r.weight_bits = max_weight_bits(loop);
   r.max_weight = max_weight_magnitude(loop);
+  r.exp = exp_model_for_unit_roundoff(u);
   return r;
 }
 
@@ -76,13 +80,28 @@ LoopBudget loop_budget(const LoopSpec& loop, int n, int L, int N, double lambda,
 
 LoopBudget loop_budget(const LoopRounding& rounding, int n, int L, int N, double lambda, const LoopConstants& k, int precision_bits,
                        double max_finite) {
+  return loop_budget(rounding, n, L, N, LambdaRange{lambda, lambda}, k, precision_bits, max_finite);
+}
+
+LoopBudget loop_budget(const LoopRounding& rounding, int n, int L, int N, const LambdaRange& lambda_range, const LoopConstants& k,
+                       int precision_bits, double max_finite) {
+  using detail::Interval;
+  const Interval lambda(lambda_range.lo, lambda_range.hi);
+  const Interval eta = rounding.exp.has_absolute ? Interval::pow2(rounding.exp.absolute_log2) : Interval(0);
+  // Every sum of bounds below is rounded up (add_up): the budget is never below the exact one.
+  auto attention = [&](double delta) {
+    return add_up(detail::read_attention(n, L, lambda, delta).upper(),
+                  detail::rounding_attention(n, L, lambda, rounding.u, delta, rounding.exp.units, eta).upper());
+  };
+  auto attention_rounding = [&](double delta) {
+    return detail::rounding_attention(n, L, lambda, rounding.u, delta, rounding.exp.units, eta).upper();
+  };
   LoopBudget b;
   auto fail = [&](const std::string& why) {
     b.holds = false;
     b.failing = why;
     return b;
   };
-  const double u = rounding.u;
   if (precision_bits > 0) {
     b.weight_bits = rounding.weight_bits;
     if (b.weight_bits < 0 || b.weight_bits > precision_bits)
@@ -99,10 +118,10 @@ LoopBudget loop_budget(const LoopRounding& rounding, int n, int L, int N, double
   // the snapped copies, the corrected pc, and what the arithmetic makes of them.
   b.snapped = r_fetch;                                 // ins_a/b/c after the fetch's snap; pc after correct(pc)
   b.operands = r_operands;                             // val_a/val_b after the operands' snap
-  b.diff = subtract_output(N, b.operands) + r_arith;   // diff bits
-  b.next = increment_output(L, b.snapped) + r_arith;   // pc + 1 bits (from the corrected pc)
-  b.flag = flag_output(N, b.diff) + r_write;
-  b.rho_pc = branch_output(std::max(b.snapped, b.next), b.flag) + r_branch;
+  b.diff = add_up(subtract_output(N, b.operands), r_arith);  // diff bits
+  b.next = add_up(increment_output(L, b.snapped), r_arith);  // pc + 1 bits (from the corrected pc)
+  b.flag = add_up(flag_output(N, b.diff), r_write);
+  b.rho_pc = add_up(branch_output(std::max(b.snapped, b.next), b.flag), r_branch);
   b.rho_mem = r_branch;                                // correct(mem): every cell within e comes out within r_branch
   if (!std::isfinite(b.diff)) return fail("subtract: the adder's amplified operand error 2^N * " + std::to_string(b.operands) + " reaches 1");
   if (!std::isfinite(b.next)) return fail("increment: the pc error reaches 2^-L");
@@ -112,13 +131,13 @@ LoopBudget loop_budget(const LoopRounding& rounding, int n, int L, int N, double
   // Conditions at the steady state (the first loop, from an exact state, is dominated).
   if (b.rho_pc > e) return fail("pc after branch exceeds the correction threshold");
   if (b.rho_mem > e) return fail("memory after correct exceeds the correction threshold");
-  b.fetch_read = read_attention(n, L, lambda, b.rho_pc) + rounding_attention(n, L, lambda, u, b.rho_pc);
+  b.fetch_read = attention(b.rho_pc);
   if (!(b.fetch_read <= e_s)) return fail("fetch: the instruction copy exceeds the snap threshold");
   const double d2 = std::max(b.snapped, b.rho_mem);
-  b.operand_read = read_attention(n, L, lambda, d2) + rounding_attention(n, L, lambda, u, d2);
+  b.operand_read = attention(d2);
   if (!(b.operand_read <= e_s)) return fail("operands: the operand copy exceeds the snap threshold");
   const double d4 = std::max({b.snapped, b.diff, b.rho_mem});
-  b.written = write_output(n, L, lambda, d4, C) + (2 * C + 2) * rounding_attention(n, L, lambda, u, d4) + r_write;
+  b.written = add_up(add_up(detail::write_output(n, L, lambda, d4, C).upper(), mul_up(add_up(2 * C, 2), attention_rounding(d4))), r_write);
   if (!(b.written <= e)) return fail("write: the written cell exceeds the correction threshold");
   b.holds = true;
   return b;
@@ -127,15 +146,43 @@ LoopBudget loop_budget(const LoopRounding& rounding, int n, int L, int N, double
 double rounded_lambda(const Rational& lambda, int precision_bits) {
   if (precision_bits <= 0) return to_double(lambda);
   mpfr_t x;
-  mpfr_init2(x, std::min(precision_bits, 53));
+  mpfr_init2(x, std::max(precision_bits, 2));
   mpfr_set_q(x, lambda.backend().data(), MPFR_RNDN);
   const double d = mpfr_get_d(x, MPFR_RNDN);
   mpfr_clear(x);
   return d;
 }
 
+LambdaRange lambda_at_precision(const Rational& lambda, int precision_bits) {
+  const int bits = significant_bits(lambda);
+  const double nearest = to_double(lambda);
+  if (bits >= 0 && bits <= std::min(precision_bits, 53) && Rational(nearest) == lambda) return {nearest, nearest};
+  using detail::Interval;
+  mpfi_t q;
+  mpfi_init2(q, Interval::kBits);
+  mpfi_set_q(q, lambda.backend().data());
+  if (precision_bits > 0) {  // |fl_P(lambda) - lambda| <= |lambda| 2^-P
+    mpfi_t rel;
+    mpfi_init2(rel, Interval::kBits);
+    mpfi_interv_si(rel, -1, 1);
+    mpfi_mul_2si(rel, rel, -precision_bits);
+    mpfi_add_ui(rel, rel, 1);
+    mpfi_mul(q, q, rel);
+    mpfi_clear(rel);
+  }
+  LambdaRange r{mpfr_get_d(&q->left, MPFR_RNDD), mpfr_get_d(&q->right, MPFR_RNDU)};
+  mpfi_clear(q);
+  return r;
+}
+
+double unit_roundoff_bits(int precision_bits) {
+  return std::max(std::ldexp(1.0, -precision_bits), std::numeric_limits<double>::denorm_min());
+}
+
 int predicted_bits(const LoopSpec& loop, int n, int L, int N, const Rational& lambda, const LoopConstants& k, int max_bits) {
-  auto ok = [&](int P) { return loop_budget(loop, n, L, N, rounded_lambda(lambda, P), std::ldexp(1.0, -P), k, P).holds; };
+  auto ok = [&](int P) {
+    return loop_budget(loop_rounding(loop, unit_roundoff_bits(P)), n, L, N, lambda_at_precision(lambda, P), k, P).holds;
+  };
   if (!ok(max_bits)) return -1;
   int lo = 1, hi = max_bits;  // fails at lo (P = 1 is no format), holds at hi
   while (hi - lo > 1) {

@@ -2,7 +2,7 @@
 // the explicit form of Proposition 4 of proofs/subleq_loop.md).
 //
 // At unit roundoff u (P significand bits, u = 2^-P) the loop is followed layer by layer
-// with the bound functions of analysis/bounds.hpp: the attention errors of the reads and
+// with the bound functions of bounds/<stem>.hpp: the attention errors of the reads and
 // the write (exact part + rounding_attention), the snapped and corrected outputs
 // (ffn_rounding of each layer's own weights), the adder's amplification
 // (subtract_output, increment_output), flag_output and branch_output. The state error
@@ -51,6 +51,7 @@ struct LoopRounding {
   double fetch = 0, operands = 0, arithmetic = 0, write = 0, branch = 0;
   int weight_bits = 0;
   double max_weight = 0;
+  ExpModel exp;  // the engine's exp (exp_model_for_unit_roundoff(u) unless set)
 };
 LoopRounding loop_rounding(const LoopSpec& loop, double u);
 
@@ -64,11 +65,27 @@ LoopBudget loop_budget(const LoopSpec& loop, int n, int L, int N, double lambda,
 LoopBudget loop_budget(const LoopRounding& r, int n, int L, int N, double lambda, const LoopConstants& k, int precision_bits,
                        double max_finite = std::numeric_limits<double>::infinity());
 
-// lambda rounded to P bits (to nearest; P >= 53 or P <= 0: the nearest double).
-double rounded_lambda(const Rational& lambda, int precision_bits);
+// An interval of temperatures [lo, hi] (doubles): where the lambda that a format holds lies.
+struct LambdaRange {
+  double lo = 0, hi = 0;
+};
+LoopBudget loop_budget(const LoopRounding& r, int n, int L, int N, const LambdaRange& lambda, const LoopConstants& k,
+                       int precision_bits, double max_finite = std::numeric_limits<double>::infinity());
 
-// The smallest P in [2, max_bits] for which loop_budget holds at u = 2^-P (MPFR: no
-// exponent limit); -1 if none. The budget is monotone in P, so this is a bisection.
+// lambda rounded to P bits (to nearest), as the nearest double (P <= 0: the nearest
+// double to lambda). For P > 53 the P-bit value may not be a double: use lambda_at_precision.
+double rounded_lambda(const Rational& lambda, int precision_bits);
+// An interval that holds lambda rounded to nearest at P bits, nested in P (proofs/precision.md,
+// "Monotone in P"): the point lambda when it is a double with at most P significant bits,
+// else [lambda (1 - 2^-P), lambda (1 + 2^-P)] rounded outwards to doubles. P <= 0: lambda's
+// enclosing doubles.
+LambdaRange lambda_at_precision(const Rational& lambda, int precision_bits);
+// The unit roundoff 2^-P as a double, 2^-1074 when that underflows (never 0 for P > 0).
+double unit_roundoff_bits(int precision_bits);
+
+// The smallest P in [2, max_bits] for which loop_budget holds at u = unit_roundoff_bits(P)
+// and lambda in lambda_at_precision(lambda, P) (MPFR: no exponent limit); -1 if none. The
+// budget is monotone in P (both arguments shrink), so this is a bisection.
 int predicted_bits(const LoopSpec& loop, int n, int L, int N, const Rational& lambda, const LoopConstants& k, int max_bits = 4096);
 
 }  // namespace loopcert::bounds

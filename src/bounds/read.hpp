@@ -4,16 +4,21 @@
 
 namespace loopcert::bounds {
 
+// The read's gate constant C_g as blocks/read.hpp builds it.
+inline constexpr double kReadGate = 4;
+
 // read, attention part: distance of the copied entry from its ideal bit, for pointers
 // and source bits within delta, n columns, L address bits. (proofs/read.md, Lemma 2)
-inline double read_attention(int n, int L, double lambda, double delta) {
-  const double gap = 2 - 2 * L * delta;
-  if (gap <= 0) return kInfinity;
-  return delta + softmax_leak(n - 1, lambda, gap) * (2 + 2 * delta);
-}
-// read, after the snap: 0 when the attention error is at most e (the snap is exact there).
-inline double read_output(int n, int L, double lambda, double delta, double e) {
-  return read_attention(n, L, lambda, delta) <= e ? 0 : kInfinity;
-}
+// Rounded up; +infinity unless L delta < 1.
+double read_attention(int n, int L, double lambda, double delta);
+// read, attention part with the leak counted by Hamming distance (proofs/read.md, Lemma
+// 2'): the L columns at distance 1 at gap 2 (1 - delta), C(L, k) at distance k; the
+// smaller of this and read_attention. Not yet used by the loop theorem (default lambda).
+double read_attention_tight(int n, int L, double lambda, double delta);
+// read, after the snap: 0 when the attention error is at most e (the snap is exact there)
+// and the gate constant closes the snap off the work column, C_g >= 2 - e + delta
+// (proofs/read.md, Lemma 3); else +infinity. The five-argument form is for C_g = kReadGate.
+double read_output(int n, int L, double lambda, double delta, double e, double C_g);
+double read_output(int n, int L, double lambda, double delta, double e);
 
 }  // namespace loopcert::bounds

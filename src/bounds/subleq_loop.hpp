@@ -40,4 +40,16 @@ inline double default_lambda(int n, int L, const LoopConstants& k, double margin
   return kInfinity;
 }
 
+// The same with the leaks counted by Hamming distance (read_attention_tight,
+// write_output_tight; proofs/read.md Lemma 2'): what the default temperature would be
+// with the tighter constants. Not the default yet.
+inline bool loop_is_exact_tight(int n, int L, double lambda, const LoopConstants& k, double margin = 1) {
+  return read_attention_tight(n, L, lambda, 0) <= k.snap * margin && write_output_tight(n, L, lambda, 0, k.write_gate) <= k.threshold * margin;
+}
+inline double default_lambda_tight(int n, int L, const LoopConstants& k, double margin = 0.5, double step = 0.5) {
+  for (double lambda = step; lambda <= 200; lambda += step)
+    if (loop_is_exact_tight(n, L, lambda, k, margin)) return lambda;
+  return kInfinity;
+}
+
 }  // namespace loopcert::bounds

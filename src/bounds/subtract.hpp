@@ -5,7 +5,7 @@
 namespace loopcert::bounds {
 
 // subtract: operand bits within delta -> result bits within 2^(N+1) delta: the N term
-// the paper's read bound lacks.
+// the paper's read bound lacks (a scaling by a power of two: exact in double).
 inline double subtract_output(int N, double delta) {
   return std::ldexp(delta, N) < 1 ? std::ldexp(delta, N + 1) : kInfinity;
 }

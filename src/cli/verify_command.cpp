@@ -32,35 +32,87 @@ std::uint64_t trial_seed(std::uint64_t seed, std::uint64_t i) {
   return z ^ (z >> 31);
 }
 
-struct LemmaSummary {
-  std::string lemma, bound_function;
+// The worst trial of one kind of input (random or adversarial) for one lemma.
+struct InputSummary {
   int trials = 0, violations = 0;
   double max_observed = 0, bound_at_max = 0, max_ratio = 0;
-  int n_lo = 1 << 30, n_hi = 0, N_lo = 1 << 30, N_hi = 0;
-  double lambda_lo = 1e300, lambda_hi = 0, delta_hi = 0;
   std::optional<analysis::LemmaTrial> smallest_failure;
+  void add(const analysis::LemmaTrial& t) {
+    ++trials;
+    if (t.observed >= max_observed) max_observed = t.observed, bound_at_max = t.bound;
+    const double ratio = t.bound > 0 ? t.observed / t.bound : (t.observed > 0 ? INFINITY : 0);
+    max_ratio = std::max(max_ratio, ratio);
+    if (!t.holds) {
+      ++violations;
+      if (!smallest_failure || t.n + t.N < smallest_failure->n + smallest_failure->N) smallest_failure = t;
+    }
+  }
 };
 
+struct LemmaSummary {
+  std::string lemma, bound_function;
+  InputSummary random, adversarial;
+  int n_lo = 1 << 30, n_hi = 0, N_lo = 1 << 30, N_hi = 0;
+  double lambda_lo = 1e300, lambda_hi = 0, delta_hi = 0;
+  int violations() const { return random.violations + adversarial.violations; }
+};
+
+// `trials` random inputs and `trials` worst-case inputs (analysis::Inputs::Adversarial).
 LemmaSummary check_lemma(const std::string& lemma, const ScalarSpec& scalar, const VerifyCommon& common) {
   LemmaSummary s;
   s.lemma = lemma;
-  for (int i = 0; i < common.trials; ++i) {
-    const analysis::LemmaTrial t = analysis::run_lemma_trial(lemma, scalar, trial_seed(common.seed, i));
-    s.bound_function = t.bound_function;
-    ++s.trials;
-    s.n_lo = std::min(s.n_lo, t.n), s.n_hi = std::max(s.n_hi, t.n);
-    s.N_lo = std::min(s.N_lo, t.N), s.N_hi = std::max(s.N_hi, t.N);
-    s.lambda_lo = std::min(s.lambda_lo, t.lambda), s.lambda_hi = std::max(s.lambda_hi, t.lambda);
-    s.delta_hi = std::max(s.delta_hi, t.delta);
-    if (t.observed >= s.max_observed) s.max_observed = t.observed, s.bound_at_max = t.bound;
-    const double ratio = t.bound > 0 ? t.observed / t.bound : (t.observed > 0 ? INFINITY : 0);
-    s.max_ratio = std::max(s.max_ratio, ratio);
-    if (!t.holds) {
-      ++s.violations;
-      if (!s.smallest_failure || t.n + t.N < s.smallest_failure->n + s.smallest_failure->N) s.smallest_failure = t;
+  for (const analysis::Inputs inputs : {analysis::Inputs::Random, analysis::Inputs::Adversarial})
+    for (int i = 0; i < common.trials; ++i) {
+      analysis::LemmaSettings settings;
+      settings.inputs = inputs;
+      const analysis::LemmaTrial t = analysis::run_lemma_trial(lemma, scalar, trial_seed(common.seed, i), settings);
+      s.bound_function = t.bound_function;
+      s.n_lo = std::min(s.n_lo, t.n), s.n_hi = std::max(s.n_hi, t.n);
+      s.N_lo = std::min(s.N_lo, t.N), s.N_hi = std::max(s.N_hi, t.N);
+      s.lambda_lo = std::min(s.lambda_lo, t.lambda), s.lambda_hi = std::max(s.lambda_hi, t.lambda);
+      s.delta_hi = std::max(s.delta_hi, t.delta);
+      (inputs == analysis::Inputs::Random ? s.random : s.adversarial).add(t);
     }
-  }
   return s;
+}
+
+nlohmann::json input_json(const InputSummary& r) {
+  nlohmann::json e{{"trials", r.trials},           {"max_observed", r.max_observed}, {"bound_at_max", r.bound_at_max},
+                   {"max_ratio", r.max_ratio},     {"violations", r.violations}};
+  if (r.smallest_failure)
+    e["smallest_failure"] = {{"seed", r.smallest_failure->seed}, {"n", r.smallest_failure->n}, {"N", r.smallest_failure->N},
+                             {"observed", r.smallest_failure->observed}, {"bound", r.smallest_failure->bound},
+                             {"detail", r.smallest_failure->detail}};
+  return e;
+}
+
+void print_failure(const char* kind, const InputSummary& r) {
+  if (!r.smallest_failure) return;
+  const auto& f = *r.smallest_failure;
+  std::cout << fmt::format("           {} of {} {} trials violate the bound; smallest failing input: seed {} (n = {}, N = {}): "
+                           "observed {:.3g} > bound {:.3g} ({}), {}\n",
+                           r.violations, r.trials, kind, f.seed, f.n, f.N, f.observed, f.bound, f.checked, f.detail);
+}
+
+void print_lemma_table(const std::vector<LemmaSummary>& rows, const ScalarSpec& scalar, const VerifyCommon& common) {
+  std::cout << fmt::format(
+      "lemma checks at {}, {} random valid inputs and {} worst-case inputs each (seed {}), noise up to each lemma's admissible delta\n\n",
+      scalar.name(), common.trials, common.trials, common.seed);
+  std::cout << fmt::format("{:<10} {:<9} {:<7} {:<11} {:>10} {:>10} {:>9}  {:>10} {:>10} {:>9}  {}\n", "", "", "", "", "random", "",
+                           "", "worst", "case", "", "");
+  std::cout << fmt::format("{:<10} {:<9} {:<7} {:<11} {:>10} {:>10} {:>9}  {:>10} {:>10} {:>9}  {}\n", "lemma", "n", "N", "lambda",
+                           "observed", "bound", "obs/bound", "observed", "bound", "obs/bound", "verdict");
+  for (const auto& r : rows) {
+    std::cout << fmt::format("{:<10} {:<9} {:<7} {:<11} {:>10.3g} {:>10.3g} {:>9.3g}  {:>10.3g} {:>10.3g} {:>9.3g}  {}\n", r.lemma,
+                             fmt::format("{}-{}", r.n_lo, r.n_hi), fmt::format("{}-{}", r.N_lo, r.N_hi),
+                             fmt::format("{:g}-{:g}", r.lambda_lo, r.lambda_hi), r.random.max_observed, r.random.bound_at_max,
+                             r.random.max_ratio, r.adversarial.max_observed, r.adversarial.bound_at_max, r.adversarial.max_ratio,
+                             r.violations() ? "VIOLATED" : "holds");
+    print_failure("random", r.random);
+    print_failure("worst-case", r.adversarial);
+  }
+  std::cout << "\nbounds: src/bounds/<lemma>.hpp (rounded up), proved in proofs/<lemma>.md; observed = largest error over the "
+               "trials; worst case: analysis/lemma_checks/<lemma>.cpp\n";
 }
 
 int verify(const VerifyArgs& args) {
@@ -95,7 +147,7 @@ int verify(const VerifyArgs& args) {
   }
   if (!args.common.json && ::isatty(2)) std::cerr << std::string(60, ' ') << "\r";
   bool all_hold = true;
-  for (const auto& r : rows) all_hold = all_hold && r.violations == 0;
+  for (const auto& r : rows) all_hold = all_hold && r.violations() == 0;
   if (args.common.json) {
     nlohmann::json j;
     j["scalar"] = scalar.name();
@@ -104,35 +156,22 @@ int verify(const VerifyArgs& args) {
     j["holds"] = all_hold;
     nlohmann::json list = nlohmann::json::array();
     for (const auto& r : rows) {
-      nlohmann::json e{{"lemma", r.lemma},         {"bound_function", r.bound_function}, {"trials", r.trials},
-                       {"n", {r.n_lo, r.n_hi}},    {"N", {r.N_lo, r.N_hi}},              {"lambda", {r.lambda_lo, r.lambda_hi}},
-                       {"max_delta", r.delta_hi},  {"max_observed", r.max_observed},     {"bound_at_max", r.bound_at_max},
-                       {"max_ratio", r.max_ratio}, {"verdict", r.violations ? "violated" : "holds"}, {"violations", r.violations}};
-      if (r.smallest_failure)
-        e["smallest_failure"] = {{"seed", r.smallest_failure->seed}, {"n", r.smallest_failure->n}, {"N", r.smallest_failure->N},
-                                 {"observed", r.smallest_failure->observed}, {"bound", r.smallest_failure->bound},
-                                 {"detail", r.smallest_failure->detail}};
+      // The random inputs' fields at the top level (as before), the worst-case inputs under "adversarial".
+      nlohmann::json e = input_json(r.random);
+      e["lemma"] = r.lemma;
+      e["bound_function"] = r.bound_function;
+      e["n"] = {r.n_lo, r.n_hi};
+      e["N"] = {r.N_lo, r.N_hi};
+      e["lambda"] = {r.lambda_lo, r.lambda_hi};
+      e["max_delta"] = r.delta_hi;
+      e["adversarial"] = input_json(r.adversarial);
+      e["verdict"] = r.violations() ? "violated" : "holds";
       list.push_back(e);
     }
     j["lemmas"] = list;
     std::cout << j.dump(2) << "\n";
   } else {
-    std::cout << fmt::format("lemma checks at {}, {} random valid inputs each (seed {}), noise up to each lemma's admissible delta\n\n",
-                             scalar.name(), args.common.trials, args.common.seed);
-    std::cout << fmt::format("{:<10} {:<9} {:<7} {:<10} {:>6}  {:>10}  {:>10}  {:>9}  {}\n", "lemma", "n", "N", "lambda", "trials",
-                             "observed", "bound", "obs/bound", "verdict");
-    for (const auto& r : rows) {
-      std::cout << fmt::format("{:<10} {:<9} {:<7} {:<10} {:>6}  {:>10.3g}  {:>10.3g}  {:>9.3g}  {}\n", r.lemma,
-                               fmt::format("{}-{}", r.n_lo, r.n_hi), fmt::format("{}-{}", r.N_lo, r.N_hi),
-                               fmt::format("{:g}-{:g}", r.lambda_lo, r.lambda_hi), r.trials, r.max_observed, r.bound_at_max,
-                               r.max_ratio, r.violations ? "VIOLATED" : "holds");
-      if (r.smallest_failure)
-        std::cout << fmt::format("           {} of {} trials violate the bound; smallest failing input: seed {} (n = {}, N = {}): "
-                                 "observed {:.3g} > bound {:.3g}, {}\n",
-                                 r.violations, r.trials, r.smallest_failure->seed, r.smallest_failure->n, r.smallest_failure->N,
-                                 r.smallest_failure->observed, r.smallest_failure->bound, r.smallest_failure->detail);
-    }
-    std::cout << "\nbounds: src/analysis/bounds.hpp, proved in proofs/<lemma>.md; observed = largest error over the trials\n";
+    print_lemma_table(rows, scalar, args.common);
   }
   return all_hold ? kSuccess : kCheckFailed;
 }
@@ -141,10 +180,10 @@ int verify(const VerifyArgs& args) {
 
 void add_verify_command(CLI::App& app, Handler& handler) {
   auto args = std::make_shared<VerifyArgs>();
-  CLI::App* cmd = app.add_subcommand("verify", "Check each lemma's construction against its proved bound on random valid inputs");
+  CLI::App* cmd = app.add_subcommand("verify", "Check each lemma's construction against its proved bound on random and worst-case valid inputs");
   cmd->add_option("LEMMA", args->lemmas, "lemmas: read write increment subtract flag branch correct (default: all seven); or sigmoid, or formats (each on its own)");
   cmd->add_option("--scalar", args->common.scalar, "scalar type: " + scalar_names_help())->capture_default_str();
-  cmd->add_option("--trials", args->common.trials, "random inputs per lemma")->capture_default_str();
+  cmd->add_option("--trials", args->common.trials, "random inputs per lemma (and as many worst-case inputs)")->capture_default_str();
   cmd->add_option("--seed", args->common.seed, "seed of the random inputs (a run is reproducible from it)")->capture_default_str();
   cmd->add_flag("--json", args->common.json, "print one JSON object on stdout");
   add_sigmoid_verify_options(*cmd, args->sigmoid);

@@ -1,0 +1,88 @@
+#include "bounds/detail/lemma_intervals.hpp"
+
+namespace loopcert::bounds::detail {
+
+Interval gamma(double k, double u) {
+  const Interval ku = Interval(k) * Interval(u);
+  if (!ku.below(Interval(1))) return Interval::everything_positive();
+  return ku / (Interval(1) - ku);
+}
+
+Interval leak(int others, const Interval& lambda, const Interval& gap) {
+  if (!gap.positive()) return Interval(1);
+  const Interval r = Interval(others) * exp(-(lambda * gap));
+  return r / (Interval(1) + r);
+}
+
+Interval read_attention(int n, int L, const Interval& lambda, double delta) {
+  const Interval d(delta);
+  const Interval gap = Interval(2) - Interval(2 * L) * d;
+  if (!gap.positive()) return Interval::everything_positive();
+  return d + leak(n - 1, lambda, gap) * (Interval(2) + Interval(2) * d);
+}
+
+Interval write_hit_deviation(int n, int L, const Interval& lambda, double delta) {
+  const Interval gap = Interval(2) - Interval(L) * Interval(delta);
+  if (!gap.positive()) return Interval::everything_positive();
+  const Interval m = expm1(lambda * Interval(L) * Interval(delta));  // rho - 1
+  return m / (Interval(2) * (Interval(2) + m)) + leak(n - 2, lambda, gap);
+}
+
+bool write_gate_closes(int L, const Interval& lambda, double delta, double C) {
+  const Interval gap = Interval(2) - Interval(L) * Interval(delta);
+  if (!gap.positive()) return false;
+  const Interval two_kappa = Interval(2) * exp(-(lambda * gap));
+  return ((Interval(1) + Interval(delta)) * (Interval(1) + two_kappa)).at_most(Interval(C) * (Interval(1) - two_kappa));
+}
+
+Interval write_output(int n, int L, const Interval& lambda, double delta, double C) {
+  if (!write_gate_closes(L, lambda, delta, C)) return Interval::everything_positive();
+  const Interval eta = write_hit_deviation(n, L, lambda, delta);
+  return Interval(2) * eta * (Interval(1) + Interval(C)) + (Interval(1) + Interval(2) * eta) * Interval(delta);
+}
+
+Interval leak_by_distance(int L, int m, const Interval& lambda, const Interval& a, const Interval& b) {
+  if (!b.below(a)) return Interval(1);
+  const Interval by_code = expm1(Interval(L) * log1p(exp(-(lambda * a))));  // sum_nu C(L, nu) e^(-lambda a nu)
+  const Interval scratch = Interval(m) * exp(-(lambda * (Interval(L) * a / Interval(2))));
+  const Interval r = exp(lambda * b) * (by_code + scratch);
+  return r / (Interval(1) + r);
+}
+
+Interval read_attention_tight(int n, int L, const Interval& lambda, double delta) {
+  const Interval d(delta);
+  if (!(Interval(L) * d).below(Interval(1))) return Interval::everything_positive();
+  const Interval a = Interval(2) * (Interval(1) - d);
+  return d + leak_by_distance(L, n - 1, lambda, a, Interval(0)) * (Interval(2) + Interval(2) * d);
+}
+
+Interval write_hit_deviation_tight(int n, int L, const Interval& lambda, double delta) {
+  const Interval b = Interval(L) * Interval(delta);
+  if (!b.below(Interval(2))) return Interval::everything_positive();
+  const Interval m = expm1(lambda * b);
+  return m / (Interval(2) * (Interval(2) + m)) + leak_by_distance(L, n - 2, lambda, Interval(2), b);
+}
+
+Interval write_output_tight(int n, int L, const Interval& lambda, double delta, double C) {
+  if (!write_gate_closes(L, lambda, delta, C)) return Interval::everything_positive();
+  const Interval eta = write_hit_deviation_tight(n, L, lambda, delta);
+  return Interval(2) * eta * (Interval(1) + Interval(C)) + (Interval(1) + Interval(2) * eta) * Interval(delta);
+}
+
+Interval rounding_attention(int n, int L, const Interval& lambda, double u, double delta, double exp_units,
+                            const Interval& exp_absolute) {
+  if (u == 0) return Interval(0);
+  const Interval g_sum = gamma(n, u), g_weights = gamma(n + 2 * exp_units, u), g_score = gamma(L + 2, u);
+  const Interval one_delta = Interval(1) + Interval(delta);
+  const Interval xi = lambda * Interval(L) * one_delta * g_score;
+  const Interval relative = expm1(log1p(g_sum) + log1p(g_weights) + Interval(2) * xi);
+  if (!exp_absolute.positive()) return one_delta * relative;  // no absolute term
+  // The absolute exp error (underflow, Eigen's tiny constants) costs at most 8 n eta
+  // while the relative part is <= 1/4 and n eta <= 1/8 (proofs/read.md, "Rounding").
+  const Interval n_eta = Interval(n) * exp_absolute;
+  if (!g_weights.at_most(Interval(0.25)) || !relative.at_most(Interval(0.25)) || !n_eta.at_most(Interval(0.125)))
+    return Interval::everything_positive();
+  return one_delta * (relative + Interval(8) * n_eta);
+}
+
+}  // namespace loopcert::bounds::detail

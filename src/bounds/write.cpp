@@ -1,0 +1,23 @@
+#include "bounds/write.hpp"
+
+#include <algorithm>
+
+#include "bounds/detail/lemma_intervals.hpp"
+
+namespace loopcert::bounds {
+
+double write_hit_deviation(int n, int L, double lambda, double delta) {
+  return detail::write_hit_deviation(n, L, detail::Interval(lambda), delta).upper();
+}
+bool write_gate_closes(int L, double lambda, double delta, double C) {
+  return detail::write_gate_closes(L, detail::Interval(lambda), delta, C);
+}
+double write_output(int n, int L, double lambda, double delta, double C) {
+  return detail::write_output(n, L, detail::Interval(lambda), delta, C).upper();
+}
+
+double write_output_tight(int n, int L, double lambda, double delta, double C) {
+  return std::min(write_output(n, L, lambda, delta, C), detail::write_output_tight(n, L, detail::Interval(lambda), delta, C).upper());
+}
+
+}  // namespace loopcert::bounds
