@@ -1,0 +1,45 @@
+#include "compile/fleq/constants.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+#include "bounds/fleq_elementwise.hpp"
+#include "bounds/fleq_read.hpp"
+#include "bounds/fleq_write.hpp"
+#include "bounds/read.hpp"
+
+namespace loopcert::compile::fleq {
+
+FleqConstants fleq_constants(const isa::fleq::FleqProgram& program, const Layout& layout, const CompileOptions& options) {
+  FleqConstants c;
+  if (denominator(program.int_bound) != 1 || program.int_bound < 0)
+    throw std::invalid_argument(".intbound " + to_string(program.int_bound) + " is not a non-negative integer");
+  if (program.int_bound > options.max_int_bound)
+    throw std::invalid_argument(".intbound " + to_string(program.int_bound) + ": the integer snap needs 4 K hidden units; the compiler builds it for K <= " +
+                                std::to_string(options.max_int_bound));
+  c.int_bound = static_cast<int>(numerator(program.int_bound));
+  c.data_bound = std::max({program.bound, program.int_bound, Rational(1)});
+  const double G = to_double(c.data_bound);
+  const int n = layout.columns();
+  const double u = std::max(options.unit_roundoff, 0x1p-900);
+  c.leak_target = G * u;
+  c.read_lambda = Rational(bounds::fleq_read_temperature_eighths(n, G, c.leak_target), 8);
+  c.write_lambda = Rational(bounds::fleq_write_temperature_eighths(n, G, c.leak_target), 8);
+  c.read_gate = 2 * c.data_bound;   // bounds::fleq_read_gate
+  c.write_gate = 3 * c.data_bound;  // bounds::fleq_write_gate
+  c.select_gate = 4 * c.data_bound; // bounds::fleq_elementwise_gate
+  c.controller.lambda = c.read_lambda;
+  c.read_error = bounds::fleq_read_output(n, to_double(c.read_lambda), G);
+  c.write_error = bounds::fleq_write_output(n, to_double(c.write_lambda), G, to_double(c.write_gate));
+  // The fetch snaps its copy when the leak is below the snap threshold (proofs/read.md).
+  if (!(bounds::read_attention(n, layout.address_bits(), to_double(c.read_lambda), 0) <= to_double(c.controller.snap) / 2))
+    throw std::invalid_argument("the fetch temperature does not reach the read's snap threshold");
+  // An .int result is the sum of two operands, each a stored value (write error) read
+  // once more (read error); the snap is exact within 1/4 (proofs/fleq_loop.md).
+  if (!(2 * (c.read_error + c.write_error) <= 1.0 / 8))
+    throw std::invalid_argument("the read and write leaks do not stay below the integer snap's 1/4");
+  return c;
+}
+
+}  // namespace loopcert::compile::fleq

@@ -1,0 +1,41 @@
+#include "compile/fleq/layout.hpp"
+
+#include <algorithm>
+#include <utility>
+
+namespace loopcert::compile::fleq {
+
+Geometry geometry(const isa::fleq::FleqProgram& program) {
+  Geometry g;
+  int largest = 1;
+  for (const auto& cell : program.cells) {
+    g.rows = std::max(g.rows, cell.shape.rows);
+    largest = std::max({largest, cell.shape.rows, cell.shape.cols});
+  }
+  while (g.width < largest) g.width *= 2, ++g.offset_bits;
+  g.cells = program.cell_count();
+  g.instructions = program.instruction_count();
+  return g;
+}
+
+Layout fleq_layout(const isa::fleq::FleqProgram& program) {
+  const Geometry g = geometry(program);
+  Layout layout(g.width, g.width * g.memory_cells(), g.commands());
+  const int L = layout.address_bits();
+  const int R = g.rows, W = g.width;
+  std::vector<std::pair<const char*, int>> blocks = {
+      {"pos", L}, {"is_work", 1}, {"is_mem", 1}, {"onehot", W},
+      {"cmd_a", L}, {"cmd_b", L}, {"cmd_c", L}, {"cmd_f", L}, {"cmd_p", L},
+      {"cmd_add", 1}, {"cmd_sub", 1}, {"cmd_copy", 1}, {"cmd_w", 1}, {"cmd_int", 1}, {"cmd_rows", R}, {"cmd_cols", W},
+      {"val", R}, {"pc", L},
+      {"ins_a", L}, {"ins_b", L}, {"ins_c", L}, {"ins_f", L}, {"ins_p", L},
+      {"ins_add", 1}, {"ins_sub", 1}, {"ins_copy", 1}, {"ins_w", 1}, {"ins_int", 1}, {"ins_rows", R}, {"ins_cols", W},
+      {"sel_add", 1}, {"sel_sub", 1}, {"sel_copy", 1}, {"row_on", R}, {"col_on", 1}, {"int_on", 1}, {"write_on", 1},
+      {"opa", R}, {"opb", R}, {"ew", R}, {"gate_real", R}, {"gate_int", 1}, {"res", R}, {"wbuf", R}, {"whit", 1},
+      {"next", L}, {"fq", R}, {"flag", 1}};
+  if (g.offset_bits > 0) blocks.insert(blocks.begin() + 4, {"offset", g.offset_bits});
+  for (const auto& [name, size] : blocks) layout.add(name, size);
+  return layout;
+}
+
+}  // namespace loopcert::compile::fleq

@@ -1,0 +1,139 @@
+#include "compile/fleq/loop.hpp"
+
+#include "blocks/branch.hpp"
+#include "blocks/correct.hpp"
+#include "blocks/fleq_elementwise.hpp"
+#include "blocks/fleq_read.hpp"
+#include "blocks/fleq_write.hpp"
+#include "blocks/increment.hpp"
+#include "blocks/read.hpp"
+#include "compile/fleq/detail/wiring.hpp"
+
+namespace loopcert::compile::fleq {
+namespace {
+
+// A layer of wiring units (no lemma of its own) that records what it touches.
+struct Wiring {
+  LayerSpec spec;
+  Wiring(const std::string& name, const Layout& layout) : spec(name, layout.rows()) {}
+  int row(const Layout& layout, const std::string& block, int i = 0) {
+    spec.reads.insert(block);
+    return layout.row(block, i);
+  }
+  int out(const Layout& layout, const std::string& block, int i = 0) {
+    spec.writes.insert(block);
+    return layout.row(block, i);
+  }
+};
+
+LayerSpec clear(const Layout& layout, const std::string& name, const std::vector<std::string>& rows) {
+  LayerSpec l(name, layout.rows());
+  for (const auto& r : rows) {
+    blocks::detail::clear_rows(l.ffn, layout.block(r));
+    l.reads.insert(r);
+    l.writes.insert(r);
+  }
+  return l;
+}
+
+LayerSpec merged(const Layout& layout, const std::string& name, const std::vector<LayerSpec>& parts) {
+  LayerSpec l(name, layout.rows());
+  for (const auto& p : parts) l.merge(p);
+  return l;
+}
+
+// Layer 2: 0/1 selectors and masks from the +-1 fields; pointer offsets.
+LayerSpec decode_layer(const Layout& layout, const Geometry& g) {
+  Wiring w("decode_fields", layout);
+  auto& ffn = w.spec.ffn;
+  const int work = w.row(layout, "is_work");
+  for (const auto& [field, sel] : std::vector<std::pair<std::string, std::string>>{
+           {"ins_add", "sel_add"}, {"ins_sub", "sel_sub"}, {"ins_copy", "sel_copy"}, {"ins_w", "write_on"}, {"ins_int", "int_on"}})
+    detail::add_bit01(ffn, w.row(layout, field), work, w.out(layout, sel));
+  for (int i = 0; i < g.rows; ++i) detail::add_bit01(ffn, w.row(layout, "ins_rows", i), work, w.out(layout, "row_on", i));
+  // col_on = sum_t relu(x_t/2 + onehot_t - 1/2): bit t of the column mask on work column t.
+  const int col_on = w.out(layout, "col_on");
+  for (int t = 0; t < g.width; ++t)
+    ffn.add_output(col_on, ffn.add_unit(Rational(-1, 2), {{w.row(layout, "onehot", t), 1}, {w.row(layout, "ins_cols", t), Rational(1, 2)}}), 1);
+  // Work column t addresses matrix column t of a cell: the pointer's low bits become the
+  // code of t (the command holds the code of the cell's first column, low bits -1).
+  const int L = layout.address_bits();
+  for (const std::string ptr : {"ins_a", "ins_b", "ins_c"})
+    for (int b = 0; b < g.offset_bits; ++b)
+      ffn.add_output(w.out(layout, ptr, L - g.offset_bits + b), blocks::detail::indicator_unit(ffn, w.row(layout, "offset", b)), 1);
+  w.spec.merge(clear(layout, "clear_fields", {"ins_add", "ins_sub", "ins_copy", "ins_w", "ins_int", "ins_rows", "ins_cols"}));
+  return w.spec;
+}
+
+// Layer 3's gates: gate_real(i) = row_on(i) and col_on and not int_on; gate_int = col_on and int_on.
+LayerSpec gates(const Layout& layout, const Geometry& g) {
+  Wiring w("result_gates", layout);
+  auto& ffn = w.spec.ffn;
+  const int col_on = w.row(layout, "col_on"), int_on = w.row(layout, "int_on");
+  for (int i = 0; i < g.rows; ++i)
+    ffn.add_output(w.out(layout, "gate_real", i), ffn.add_unit(-1, {{w.row(layout, "row_on", i), 1}, {col_on, 1}, {int_on, -1}}), 1);
+  ffn.add_output(w.out(layout, "gate_int"), ffn.add_unit(-1, {{col_on, 1}, {int_on, 1}}), 1);
+  return w.spec;
+}
+
+// Layer 4: res = gate_real * ew (every row) + gate_int * snap(ew[0]).
+LayerSpec result_layer(const Layout& layout, const Geometry& g, const FleqConstants& c) {
+  Wiring w("select_result", layout);
+  auto& ffn = w.spec.ffn;
+  for (int i = 0; i < g.rows; ++i)
+    detail::add_gated_pass(ffn, w.row(layout, "ew", i), w.row(layout, "gate_real", i), w.out(layout, "res", i), c.select_gate);
+  detail::add_gated_int_snap(ffn, w.row(layout, "ew", 0), w.row(layout, "gate_int"), w.out(layout, "res", 0), c.int_bound, c.select_gate);
+  return w.spec;
+}
+
+LayerSpec flag_layer(const Layout& layout, const FleqConstants& c) {
+  Wiring w("int_flag", layout);
+  detail::add_int_flag(w.spec.ffn, w.row(layout, "fq", 0), w.row(layout, "is_work"), w.out(layout, "flag"), c.read_gate);
+  return w.spec;
+}
+
+blocks::FleqReadPlan data_read(const std::string& name, const std::string& pointer, const std::string& operand, const FleqConstants& c) {
+  return {name, pointer, "val", operand, "is_work", "pos", c.read_lambda, c.read_gate};
+}
+
+}  // namespace
+
+LoopSpec fleq_loop(const Layout& layout, const Geometry& g, const FleqConstants& c) {
+  using namespace blocks;
+  LoopSpec loop;
+  loop.d = layout.rows();
+  const ReadPlan fetch{"fetch", "pc",
+                       {{"cmd_a", "ins_a"}, {"cmd_b", "ins_b"}, {"cmd_c", "ins_c"}, {"cmd_f", "ins_f"}, {"cmd_p", "ins_p"},
+                        {"cmd_add", "ins_add"}, {"cmd_sub", "ins_sub"}, {"cmd_copy", "ins_copy"}, {"cmd_w", "ins_w"},
+                        {"cmd_int", "ins_int"}, {"cmd_rows", "ins_rows"}, {"cmd_cols", "ins_cols"}}};
+  loop.layers.push_back(merged(layout, "fetch", {read(layout, fetch, c.controller), correct(layout, {"correct_pc", {"pc"}}, c.controller)}));
+  loop.layers.push_back(merged(layout, "decode", {decode_layer(layout, g)}));
+  loop.layers.push_back(merged(layout, "operands",
+                               {fleq_read(layout, data_read("read_a", "ins_a", "opa", c)), fleq_read(layout, data_read("read_b", "ins_b", "opb", c)),
+                                fleq_elementwise(layout, {"fleq_elementwise", "opa", "opb", "ew", "sel_add", "sel_sub", "sel_copy", c.select_gate}),
+                                gates(layout, g), clear(layout, "clear_selectors", {"sel_add", "sel_sub", "sel_copy", "row_on", "col_on", "int_on", "ins_a", "ins_b"})}));
+  loop.layers.push_back(merged(layout, "result", {result_layer(layout, g, c), clear(layout, "clear_operands", {"opa", "opb", "ew", "gate_real", "gate_int"})}));
+  const FleqWritePlan write{"fleq_write", "ins_c", "res", "val", "wbuf", "whit", "write_on", "pos", "is_mem", c.write_lambda, c.write_gate};
+  loop.layers.push_back(merged(layout, "write", {fleq_write(layout, write), increment(layout, {"increment", "pc", "next", "is_work"}),
+                                                 clear(layout, "clear_destination", {"ins_c"})}));
+  loop.layers.push_back(merged(layout, "flag", {fleq_read(layout, data_read("read_flag", "ins_f", "fq", c)), flag_layer(layout, c),
+                                                clear(layout, "clear_result", {"res", "write_on", "ins_f"})}));
+  loop.layers.push_back(merged(layout, "branch", {branch(layout, {"branch", "flag", "ins_p", "next", "pc"}), clear(layout, "clear_branch", {"ins_p", "next", "flag", "fq"})}));
+  return loop;
+}
+
+LoopShape loop_shape(const LoopSpec& loop) {
+  LoopShape s;
+  s.layers = static_cast<int>(loop.layers.size());
+  s.heads = loop.head_count();
+  s.max_heads_per_layer = loop.max_heads_per_layer();
+  s.hidden_units = loop.hidden_units();
+  for (const auto& l : loop.layers) {
+    s.layer_names.push_back(l.name);
+    s.heads_per_layer.push_back(static_cast<int>(l.heads.size()));
+    s.hidden_per_layer.push_back(l.ffn.hidden);
+  }
+  return s;
+}
+
+}  // namespace loopcert::compile::fleq

@@ -1,0 +1,196 @@
+// The FLEQ transformer in lockstep with the exact FLEQ machine: one loop per executed
+// instruction at double and mpfr:128; after every loop pc and every .int cell equal the
+// machine's, and at the end every real entry is within |x - x*| / max(1, |x*|) <= 1e-6.
+// Plus the construction's shape and a broken weight that must diverge.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <sstream>
+
+#include "compile/fleq/compiler.hpp"
+#include "core/mpfr_real.hpp"
+#include "isa/fleq/assembler.hpp"
+#include "isa/fleq/machine.hpp"
+#include "tf/transformer.hpp"
+
+using namespace loopcert;
+namespace fs = std::filesystem;
+namespace cf = loopcert::compile::fleq;
+namespace fq = loopcert::isa::fleq;
+
+namespace {
+
+const std::string kExamples = std::string(LOOPCERT_SOURCE_DIR) + "/examples/fleq/";
+constexpr double kTolerance = 1e-6;
+
+struct Lockstep {
+  std::int64_t loops = 0;
+  bool agree = true;           // pc and every .int cell at every loop, reals at the end
+  bool halted = false;         // the machine halted and the transformer sat at its halt
+  std::string divergence;      // the first disagreement, as a sentence
+  double max_real_error = 0;   // at the end, relative to max(1, |x*|)
+};
+
+std::string describe(const fq::FleqProgram& p, std::int64_t loop, const std::string& what) {
+  return p.source + ": loop " + std::to_string(loop) + ": " + what;
+}
+
+// Compares the decoded punchcard with the machine's state after `loop` loops.
+bool compare(const fq::FleqProgram& p, const cf::DecodedFleq& got, const fq::MachineState& want, std::int64_t loop, Lockstep& out) {
+  if (got.invalid) {
+    out.divergence = describe(p, loop, "invalid entry " + got.invalid->where + " = " + std::to_string(got.invalid->value));
+    return false;
+  }
+  if (got.pc != want.pc) {
+    out.divergence = describe(p, loop, "pc " + std::to_string(got.pc) + ", machine " + std::to_string(want.pc));
+    return false;
+  }
+  for (int c = 0; c < p.cell_count(); ++c) {
+    if (p.cells[c].kind != fq::CellKind::integer) continue;
+    const Rational& expect = want.cells[c].entries[0];
+    if (Rational(*got.cells[c].integer) != expect) {
+      out.divergence = describe(p, loop, "cell '" + p.cells[c].name + "' = " + std::to_string(*got.cells[c].integer) + ", machine " + to_string(expect));
+      return false;
+    }
+  }
+  return true;
+}
+
+double final_real_error(const fq::FleqProgram& p, const cf::DecodedFleq& got, const fq::MachineState& want) {
+  double worst = 0;
+  for (int c = 0; c < p.cell_count(); ++c) {
+    if (p.cells[c].kind != fq::CellKind::real) continue;
+    for (std::size_t i = 0; i < want.cells[c].entries.size(); ++i) {
+      const double x = to_double(want.cells[c].entries[i]);
+      worst = std::max(worst, std::abs(got.cells[c].entries[i] - x) / std::max(1.0, std::abs(x)));
+    }
+  }
+  return worst;
+}
+
+template <class T>
+Matrix<double> as_double(const Matrix<T>& X) {
+  Matrix<double> D(X.rows(), X.cols());
+  for (Eigen::Index i = 0; i < X.rows(); ++i)
+    for (Eigen::Index j = 0; j < X.cols(); ++j) D(i, j) = static_cast<double>(X(i, j));
+  return D;
+}
+
+// Steps the transformer one loop per machine step, plus one loop past the halt (a fixed point).
+template <class T>
+Lockstep run_lockstep(const fq::FleqProgram& p, const cf::CompiledFleq& compiled, std::int64_t max_steps = 20000) {
+  const fq::RunResult ref = fq::run_fleq_machine(p, max_steps, {}, true);
+  REQUIRE(ref.halted);
+  LoopedTransformer<T> tf = instantiate<T>(compiled.loop, AttentionMode::Softmax);
+  Matrix<T> X = to_scalar<T>(compiled.X0);
+  Lockstep out;
+  cf::DecodedFleq got = cf::decode(compiled.layout, p, as_double(X));
+  if (!compare(p, got, ref.states[0], 0, out)) return out.agree = false, out;
+  for (std::int64_t t = 1; t <= ref.steps + 1; ++t) {
+    tf.apply_loop(X);
+    ++out.loops;
+    got = cf::decode(compiled.layout, p, as_double(X));
+    const fq::MachineState& want = ref.states[static_cast<std::size_t>(std::min(t, ref.steps))];
+    if (!compare(p, got, want, t, out)) return out.agree = false, out;
+  }
+  out.max_real_error = final_real_error(p, got, ref.final_state());
+  out.agree = out.max_real_error <= kTolerance;
+  if (!out.agree) out.divergence = describe(p, out.loops, "real error " + std::to_string(out.max_real_error));
+  out.halted = true;
+  return out;
+}
+
+Lockstep run_at(const fq::FleqProgram& p, const std::string& scalar) {
+  if (scalar == "double") return run_lockstep<double>(p, cf::compile_fleq(p, {0x1p-53}));
+  MpfrPrecisionScope scope(128);
+  return run_lockstep<MpfrReal>(p, cf::compile_fleq(p, {0x1p-128}));
+}
+
+// Real add, sub and copy on cells of different shapes, .int counters, every jump form.
+const char* kRealProgram = R"(.k 2
+.bound 16
+.real A = [[1/3, -2], [5/7, 1]]
+.real B = [[1/10, 1/4], [3, -1/8]]
+.real C 2x2
+.real v = [[1/3], [-2/5]]
+.real w 2x1
+.real s = 7/9
+.real r 1x2
+.int i = -3
+.int one = 1
+.int zero = 0
+loop:   C = add C, A
+        C = sub C, B
+        w = copy v
+        w = add w, v
+        v = sub v, w
+        r = copy r
+        if zero <= 0 goto skip
+        s = add s, s
+skip:   w = sub w, v
+        i = add i, one  if i <= 0 goto loop
+        goto end
+        s = add s, s
+end:    halt
+)";
+
+}  // namespace
+
+TEST_CASE("FLEQ transformer: every covered example agrees with the exact machine at double and mpfr:128", "[fleq][transformer]") {
+  int covered = 0;
+  for (const auto& dir : fs::directory_iterator(kExamples))
+    for (const auto& entry : fs::directory_iterator(dir.path())) {
+      const fq::FleqProgram p = fq::load_fq(entry.path().string());
+      if (cf::unsupported_instruction(p)) continue;
+      if (p.int_bound > cf::CompileOptions{}.max_int_bound) {
+        WARN(p.source << ": .intbound " << to_string(p.int_bound) << " is beyond the integer snap's default range; skipped");
+        continue;
+      }
+      for (const std::string scalar : {"double", "mpfr:128"}) {
+        const Lockstep r = run_at(p, scalar);
+        INFO(p.source << " at " << scalar << ": " << (r.divergence.empty() ? "ok" : r.divergence));
+        CHECK(r.agree);
+        CHECK(r.halted);
+      }
+      ++covered;
+    }
+  CHECK(covered >= 6);
+}
+
+TEST_CASE("FLEQ transformer: real add, sub and copy on mixed shapes, every jump form", "[fleq][transformer]") {
+  const fq::FleqProgram p = fq::assemble_fq(kRealProgram, "real.fq");
+  for (const std::string scalar : {"double", "mpfr:128"}) {
+    const Lockstep r = run_at(p, scalar);
+    INFO(scalar << ": " << (r.divergence.empty() ? "ok" : r.divergence) << ", max real error " << r.max_real_error);
+    CHECK(r.agree);
+    CHECK(r.halted);
+    CHECK(r.max_real_error <= (scalar == "double" ? 1e-12 : 1e-30));
+  }
+}
+
+TEST_CASE("FLEQ transformer: a broken weight diverges", "[fleq][transformer][negative]") {
+  const fq::FleqProgram p = fq::load_fq(kExamples + "subleq/gcd.fq");
+  cf::CompiledFleq compiled = cf::compile_fleq(p);
+  // The result layer's pass-through of the elementwise result, scaled by 1 + 2^-3: the
+  // integer snap still rounds small errors away, so break the flag instead: every
+  // weight of the flag layer's ReLU outputs is halved.
+  auto& flag = compiled.loop.layers[5];
+  REQUIRE(flag.name == "flag");
+  for (auto& e : flag.ffn.w2.entries)
+    if (e.row == compiled.layout.row("flag")) e.value /= 2;
+  const Lockstep r = run_lockstep<double>(p, compiled);
+  INFO(r.divergence);
+  CHECK_FALSE(r.agree);
+}
+
+TEST_CASE("FLEQ transformer: the loop's shape", "[fleq][transformer]") {
+  const fq::FleqProgram p = fq::load_fq(kExamples + "subleq/gcd.fq");
+  const cf::CompiledFleq compiled = cf::compile_fleq(p);
+  const cf::LoopShape s = cf::loop_shape(compiled.loop);
+  CHECK(s.layers == 7);
+  CHECK(s.heads == 5);
+  CHECK(s.max_heads_per_layer == 2);
+  CHECK(s.layer_names == std::vector<std::string>{"fetch", "decode", "operands", "result", "write", "flag", "branch"});
+}
