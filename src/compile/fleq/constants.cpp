@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "bounds/fleq_elementwise.hpp"
+#include "bounds/fleq_product.hpp"
 #include "bounds/fleq_read.hpp"
 #include "bounds/fleq_write.hpp"
 #include "bounds/read.hpp"
@@ -30,6 +31,14 @@ FleqConstants fleq_constants(const isa::fleq::FleqProgram& program, const Layout
   c.write_gate = 3 * c.data_bound;  // bounds::fleq_write_gate
   c.select_gate = 4 * c.data_bound; // bounds::fleq_elementwise_gate
   c.controller.lambda = c.read_lambda;
+  // The product's scale from the declared .bound of real cells (products never meet .int
+  // cells), the row count and n; never the data.
+  int rows = 1;
+  for (const auto& cell : program.cells) rows = std::max(rows, cell.shape.rows);
+  const double S = bounds::fleq_product_score_bound(rows, to_double(program.bound), to_double(program.bound));
+  const double u_product = options.unit_roundoff > 0 ? options.unit_roundoff : 0x1p-200;
+  c.product_scale_log2 = bounds::fleq_product_best_scale(rows, rows, S, n, u_product);
+  c.product_error = bounds::fleq_product_total(rows, rows, S, n, std::ldexp(1.0, c.product_scale_log2), u_product);
   c.read_error = bounds::fleq_read_output(n, to_double(c.read_lambda), G);
   c.write_error = bounds::fleq_write_output(n, to_double(c.write_lambda), G, to_double(c.write_gate));
   // The fetch snaps its copy when the leak is below the snap threshold (proofs/read.md).

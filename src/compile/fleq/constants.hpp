@@ -29,6 +29,8 @@ struct FleqConstants {
   Rational read_gate;        // fleq_read's clear, 2 G'
   Rational write_gate;       // fleq_write's C_w, 3 G'
   Rational select_gate;      // elementwise, result gates and integer snap, 4 G'
+  int product_scale_log2 = 0;  // the product's C = 2^c (bounds::fleq_product_best_scale for S = rows G^2)
+  double product_error = 0;    // bounds::fleq_product_total at that C (0 when the program has no product)
   blocks::BlockParams controller;  // the SUBLEQ controller blocks (fetch snap, correct)
   double read_error = 0;     // bounds::fleq_read_output at read_lambda (exact arithmetic)
   double write_error = 0;    // bounds::fleq_write_output at write_lambda

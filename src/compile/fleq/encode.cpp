@@ -27,9 +27,9 @@ void put_command(Matrix<Rational>& X, const Layout& layout, const Geometry& g, c
   isa::fleq::Instruction in;
   if (fall_off) in.op = Op::halt;
   else in = program.instructions[static_cast<std::size_t>(i)];
-  const bool writes = in.op == Op::add || in.op == Op::sub || in.op == Op::copy;
+  const bool writes = in.op == Op::add || in.op == Op::sub || in.op == Op::copy || in.op == Op::tmatmul || in.op == Op::scale;
   auto cell_code = [&](int cell) { return position_code(g.cell_column(cell < 0 ? g.never_cell() : cell), L); };
-  put(X, layout.block("cmd_a"), col, cell_code(in.a));
+  put(X, layout.block("cmd_a"), col, cell_code(in.a));  // also fetched into ins_s (no offsets)
   put(X, layout.block("cmd_b"), col, cell_code(in.b));
   put(X, layout.block("cmd_c"), col, cell_code(writes ? in.c : -1));
   // The branch kind is the flag cell: `never` holds 1 (no jump), `always` holds 0.
@@ -42,6 +42,8 @@ void put_command(Matrix<Rational>& X, const Layout& layout, const Geometry& g, c
   X(layout.row("cmd_add"), col) = in.op == Op::add ? 1 : -1;
   X(layout.row("cmd_sub"), col) = in.op == Op::sub ? 1 : -1;
   X(layout.row("cmd_copy"), col) = in.op == Op::copy ? 1 : -1;
+  X(layout.row("cmd_tmatmul"), col) = in.op == Op::tmatmul ? 1 : -1;
+  X(layout.row("cmd_scale"), col) = in.op == Op::scale ? 1 : -1;
   X(layout.row("cmd_w"), col) = writes ? 1 : -1;
   const isa::fleq::Cell* dest = writes ? &program.cells[static_cast<std::size_t>(in.c)] : nullptr;
   X(layout.row("cmd_int"), col) = dest && dest->kind == isa::fleq::CellKind::integer ? 1 : -1;
@@ -64,11 +66,23 @@ Matrix<Rational> encode(const Layout& layout, const isa::fleq::FleqProgram& prog
   // Work columns are never addressed and keep a zero positional code (as SUBLEQ's scratch).
   for (int j = layout.memory().begin; j < layout.columns(); ++j) put(X, layout.block("pos"), j, position_code(j, L));
   for (int j = layout.memory().begin; j < layout.memory().end; ++j) X(layout.row("is_mem"), j) = 1;
-  for (int t = 0; t < g.width; ++t) {
-    X(layout.row("is_work"), t) = 1;
+  const int W = g.width;
+  for (int t = 0; t < W; ++t) {
+    for (const int col : {t, W + t}) {
+      X(layout.row("is_work"), col) = 1;
+      for (int b = 0; b < g.offset_bits; ++b) X(layout.row("offset", b), col) = ((t >> (g.offset_bits - 1 - b)) & 1) ? 2 : 0;
+      put(X, layout.block("pc"), col, position_code(g.command_column(state.pc), L));
+    }
+    X(layout.row("is_pos"), t) = 1;
+    X(layout.row("is_neg"), W + t) = 1;
     X(layout.row("onehot", t), t) = 1;
-    for (int b = 0; b < g.offset_bits; ++b) X(layout.row("offset", b), t) = ((t >> (g.offset_bits - 1 - b)) & 1) ? 2 : 0;
-    put(X, layout.block("pc"), t, position_code(g.command_column(state.pc), L));
+    if (t < g.rows) {  // the product's pairs: one per result row
+      X(layout.row("onehot_neg", t), W + t) = 1;
+      X(layout.row("slot", t), t) = 1;
+      X(layout.row("slot", t), W + t) = -1;
+      X(layout.row("pair_pos"), t) = 1;
+      X(layout.row("pair_neg"), W + t) = 1;
+    }
   }
   for (int i = 0; i < g.commands(); ++i) put_command(X, layout, g, program, i);
   for (int c = 0; c < g.cells; ++c) put_cell(X, layout, g, c, state.cells[static_cast<std::size_t>(c)]);
@@ -98,7 +112,7 @@ DecodedFleq decode(const Layout& layout, const isa::fleq::FleqProgram& program, 
   }
   const RowBlock& pc = layout.block("pc");
   int code = -1;
-  for (int t = 0; t < g.width; ++t) {
+  for (int t = 0; t < g.work_columns(); ++t) {
     std::vector<double> bits(static_cast<std::size_t>(pc.size));
     for (int b = 0; b < pc.size; ++b) bits[static_cast<std::size_t>(b)] = X(pc.row(b), t);
     const DecodedBits d = decode_bits(bits, pc.size, 0.25);

@@ -20,20 +20,22 @@ Geometry geometry(const isa::fleq::FleqProgram& program) {
 
 Layout fleq_layout(const isa::fleq::FleqProgram& program) {
   const Geometry g = geometry(program);
-  Layout layout(g.width, g.width * g.memory_cells(), g.commands());
+  Layout layout(g.work_columns(), g.width * g.memory_cells(), g.commands());
   const int L = layout.address_bits();
   const int R = g.rows, W = g.width;
   std::vector<std::pair<const char*, int>> blocks = {
-      {"pos", L}, {"is_work", 1}, {"is_mem", 1}, {"onehot", W},
+      {"pos", L}, {"is_work", 1}, {"is_pos", 1}, {"is_neg", 1}, {"is_mem", 1}, {"onehot", W}, {"onehot_neg", R},
+      {"slot", R}, {"pair_pos", 1}, {"pair_neg", 1},
       {"cmd_a", L}, {"cmd_b", L}, {"cmd_c", L}, {"cmd_f", L}, {"cmd_p", L},
-      {"cmd_add", 1}, {"cmd_sub", 1}, {"cmd_copy", 1}, {"cmd_w", 1}, {"cmd_int", 1}, {"cmd_rows", R}, {"cmd_cols", W},
+      {"cmd_add", 1}, {"cmd_sub", 1}, {"cmd_copy", 1}, {"cmd_tmatmul", 1}, {"cmd_scale", 1}, {"cmd_w", 1}, {"cmd_int", 1}, {"cmd_rows", R}, {"cmd_cols", W},
       {"val", R}, {"pc", L},
       {"ins_a", L}, {"ins_b", L}, {"ins_c", L}, {"ins_f", L}, {"ins_p", L},
-      {"ins_add", 1}, {"ins_sub", 1}, {"ins_copy", 1}, {"ins_w", 1}, {"ins_int", 1}, {"ins_rows", R}, {"ins_cols", W},
+      {"ins_add", 1}, {"ins_sub", 1}, {"ins_copy", 1}, {"ins_tmatmul", 1}, {"ins_scale", 1}, {"ins_s", L}, {"ins_w", 1}, {"ins_int", 1}, {"ins_rows", R}, {"ins_cols", W},
       {"sel_add", 1}, {"sel_sub", 1}, {"sel_copy", 1}, {"row_on", R}, {"col_on", 1}, {"int_on", 1}, {"write_on", 1},
-      {"opa", R}, {"opb", R}, {"ew", R}, {"gate_real", R}, {"gate_int", 1}, {"res", R}, {"wbuf", R}, {"whit", 1},
+      {"key_a_pos", 1}, {"key_a_neg", 1}, {"key_s_pos", R}, {"key_s_neg", R},
+      {"opa", R}, {"opb", R}, {"sv", R}, {"key", R}, {"prod", R}, {"ew", R}, {"gate_real", R}, {"gate_int", 1}, {"res", R}, {"wbuf", R}, {"whit", 1},
       {"next", L}, {"fq", R}, {"flag", 1}};
-  if (g.offset_bits > 0) blocks.insert(blocks.begin() + 4, {"offset", g.offset_bits});
+  if (g.offset_bits > 0) blocks.insert(blocks.begin() + 6, {"offset", g.offset_bits});
   for (const auto& [name, size] : blocks) layout.add(name, size);
   return layout;
 }

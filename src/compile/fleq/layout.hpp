@@ -28,23 +28,30 @@ struct Geometry {
   int memory_cells() const { return cells + 2; }
   int commands() const { return instructions + 1; }  // the last one is the fall-off halt
   int halt_command() const { return instructions; }
+  // The work block is two blocks: column t holds matrix column t of the operands, column
+  // width + t its negated twin (the product's paired key columns, blocks/fleq_product.hpp).
+  int work_columns() const { return 2 * width; }
   // Column of matrix column t of cell j, and of command i.
-  int cell_column(int cell, int t = 0) const { return width * (cell + 1) + t; }
-  int command_column(int i) const { return width * (memory_cells() + 1) + i; }
+  int cell_column(int cell, int t = 0) const { return width * (cell + 2) + t; }
+  int command_column(int i) const { return width * (memory_cells() + 2) + i; }
 };
 
 Geometry geometry(const isa::fleq::FleqProgram& program);
 
 // The row blocks (every one named; rows are never addressed by index arithmetic):
-//   constants: pos (L), is_work, is_mem, onehot (width: e_t on work column t),
-//     offset (offset_bits: 2 on the 1 bits of t on work column t, 0 elsewhere; only
-//     when width > 1)
+//   constants: pos (L), is_work (both work blocks), is_pos, is_neg (each block), is_mem,
+//     onehot (width: e_t on work column t), onehot_neg (rows: e_t on twin column t),
+//     slot (rows: +e_t on work column t, -e_t on its twin: the product's pairs),
+//     pair_pos, pair_neg (1 on the columns of pairs t < rows), offset (offset_bits: 2 on
+//     the 1 bits of t on work column t and its twin; only when width > 1)
 //   command fields (command columns; +-1): cmd_a, cmd_b, cmd_c, cmd_f, cmd_p (L each),
-//     cmd_add, cmd_sub, cmd_copy (the opcode), cmd_w (writes), cmd_int (.int
+//     cmd_add, cmd_sub, cmd_copy, cmd_tmatmul, cmd_scale (the opcode), cmd_w (writes), cmd_int (.int
 //     destination), cmd_rows (rows: +1 for the destination's rows), cmd_cols (width)
 //   state: val (rows; memory columns), pc (L; every work column)
-//   per-loop temporaries, zero between loops: ins_* (fetched fields), sel_add,
-//     sel_sub, sel_copy, row_on (rows), col_on, int_on, write_on (0/1), opa, opb, ew,
+//   per-loop temporaries, zero between loops: ins_* (fetched fields; ins_s is the first
+//     operand's pointer without offsets), sel_add, sel_sub, sel_copy, row_on (rows),
+//     col_on, int_on, write_on (0/1), key_a_pos, key_a_neg (1), key_s_pos, key_s_neg
+//     (rows): the product's key gates, opa, opb, sv (rows), key (rows), prod (rows), ew,
 //     gate_real (rows), gate_int, res (rows), wbuf (rows), whit, next (L), fq (rows),
 //     flag
 Layout fleq_layout(const isa::fleq::FleqProgram& program);

@@ -3,6 +3,7 @@
 #include "blocks/branch.hpp"
 #include "blocks/correct.hpp"
 #include "blocks/fleq_elementwise.hpp"
+#include "blocks/fleq_product.hpp"
 #include "blocks/fleq_read.hpp"
 #include "blocks/fleq_write.hpp"
 #include "blocks/increment.hpp"
@@ -48,20 +49,37 @@ LayerSpec decode_layer(const Layout& layout, const Geometry& g) {
   auto& ffn = w.spec.ffn;
   const int work = w.row(layout, "is_work");
   for (const auto& [field, sel] : std::vector<std::pair<std::string, std::string>>{
-           {"ins_add", "sel_add"}, {"ins_sub", "sel_sub"}, {"ins_copy", "sel_copy"}, {"ins_w", "write_on"}, {"ins_int", "int_on"}})
+           {"ins_add", "sel_add"}, {"ins_sub", "sel_sub"}, {"ins_copy", "sel_copy"}, {"ins_int", "int_on"}})
     detail::add_bit01(ffn, w.row(layout, field), work, w.out(layout, sel));
   for (int i = 0; i < g.rows; ++i) detail::add_bit01(ffn, w.row(layout, "ins_rows", i), work, w.out(layout, "row_on", i));
-  // col_on = sum_t relu(x_t/2 + onehot_t - 1/2): bit t of the column mask on work column t.
+  // Only the work block writes (its twin's pointer would tie with it).
+  detail::add_bit_and(ffn, w.row(layout, "ins_w"), w.row(layout, "is_pos"), w.out(layout, "write_on"));
+  // col_on = sum_t [x_t = 1 and onehot_t]: bit t of the column mask on work column t (0 on the twins).
   const int col_on = w.out(layout, "col_on");
-  for (int t = 0; t < g.width; ++t)
-    ffn.add_output(col_on, ffn.add_unit(Rational(-1, 2), {{w.row(layout, "onehot", t), 1}, {w.row(layout, "ins_cols", t), Rational(1, 2)}}), 1);
-  // Work column t addresses matrix column t of a cell: the pointer's low bits become the
-  // code of t (the command holds the code of the cell's first column, low bits -1).
+  for (int t = 0; t < g.width; ++t) detail::add_bit_and(ffn, w.row(layout, "ins_cols", t), w.row(layout, "onehot", t), col_on);
+  // The product's key gates: the first operand's columns (tmatmul) or s e_t (scale), +- on the pairs.
+  detail::add_bit_and(ffn, w.row(layout, "ins_tmatmul"), w.row(layout, "pair_pos"), w.out(layout, "key_a_pos"));
+  detail::add_bit_and(ffn, w.row(layout, "ins_tmatmul"), w.row(layout, "pair_neg"), w.out(layout, "key_a_neg"));
+  for (int l = 0; l < g.rows; ++l) {
+    detail::add_bit_and(ffn, w.row(layout, "ins_scale"), w.row(layout, "onehot", l), w.out(layout, "key_s_pos", l));
+    detail::add_bit_and(ffn, w.row(layout, "ins_scale"), w.row(layout, "onehot_neg", l), w.out(layout, "key_s_neg", l));
+  }
+  // Work column t (and its twin) addresses matrix column t of a cell: the pointer's low
+  // bits become the code of t (the command holds the code of the cell's first column).
+  // The destination pointer exists on the work block only: relu(offset - 2 is_neg), and
+  // the twin's fetched copy is removed (-is_neg x, exact for x = +-1).
   const int L = layout.address_bits();
-  for (const std::string ptr : {"ins_a", "ins_b", "ins_c"})
+  for (const std::string ptr : {"ins_a", "ins_b"})
     for (int b = 0; b < g.offset_bits; ++b)
       ffn.add_output(w.out(layout, ptr, L - g.offset_bits + b), blocks::detail::indicator_unit(ffn, w.row(layout, "offset", b)), 1);
-  w.spec.merge(clear(layout, "clear_fields", {"ins_add", "ins_sub", "ins_copy", "ins_w", "ins_int", "ins_rows", "ins_cols"}));
+  const int neg = w.row(layout, "is_neg");
+  for (int b = 0; b < L; ++b) {
+    const int r = w.out(layout, "ins_c", b);
+    if (b >= L - g.offset_bits)
+      ffn.add_output(r, ffn.add_unit(0, {{w.row(layout, "offset", b - (L - g.offset_bits)), 1}, {neg, -2}}), 1);
+    detail::add_gated_pass(ffn, {r}, neg, r, 2, -1);
+  }
+  w.spec.merge(clear(layout, "clear_fields", {"ins_add", "ins_sub", "ins_copy", "ins_tmatmul", "ins_scale", "ins_w", "ins_int", "ins_rows", "ins_cols"}));
   return w.spec;
 }
 
@@ -76,12 +94,28 @@ LayerSpec gates(const Layout& layout, const Geometry& g) {
   return w.spec;
 }
 
-// Layer 4: res = gate_real * ew (every row) + gate_int * snap(ew[0]).
+// Layer 3's product keys: key = +-opa (tmatmul) or +-sv[0] e_l (scale) on the pairs, 0 elsewhere.
+LayerSpec product_keys(const Layout& layout, const Geometry& g, const FleqConstants& c) {
+  Wiring w("product_keys", layout);
+  auto& ffn = w.spec.ffn;
+  const int s = w.row(layout, "sv", 0);
+  for (int l = 0; l < g.rows; ++l) {
+    const int key = w.out(layout, "key", l), a = w.row(layout, "opa", l);
+    detail::add_gated_pass(ffn, {a}, w.row(layout, "key_a_pos"), key, c.select_gate);
+    detail::add_gated_pass(ffn, {a}, w.row(layout, "key_a_neg"), key, c.select_gate, -1);
+    detail::add_gated_pass(ffn, {s}, w.row(layout, "key_s_pos", l), key, c.select_gate);
+    detail::add_gated_pass(ffn, {s}, w.row(layout, "key_s_neg", l), key, c.select_gate, -1);
+  }
+  return w.spec;
+}
+
+// Layer 4: res = gate_real * (ew + prod) (every row) + gate_int * snap(ew[0]). Exactly one
+// of ew and prod is non-zero on a work column (the other's selector or keys are 0).
 LayerSpec result_layer(const Layout& layout, const Geometry& g, const FleqConstants& c) {
   Wiring w("select_result", layout);
   auto& ffn = w.spec.ffn;
   for (int i = 0; i < g.rows; ++i)
-    detail::add_gated_pass(ffn, w.row(layout, "ew", i), w.row(layout, "gate_real", i), w.out(layout, "res", i), c.select_gate);
+    detail::add_gated_pass(ffn, {w.row(layout, "ew", i), w.row(layout, "prod", i)}, w.row(layout, "gate_real", i), w.out(layout, "res", i), c.select_gate);
   detail::add_gated_int_snap(ffn, w.row(layout, "ew", 0), w.row(layout, "gate_int"), w.out(layout, "res", 0), c.int_bound, c.select_gate);
   return w.spec;
 }
@@ -104,18 +138,23 @@ LoopSpec fleq_loop(const Layout& layout, const Geometry& g, const FleqConstants&
   loop.d = layout.rows();
   const ReadPlan fetch{"fetch", "pc",
                        {{"cmd_a", "ins_a"}, {"cmd_b", "ins_b"}, {"cmd_c", "ins_c"}, {"cmd_f", "ins_f"}, {"cmd_p", "ins_p"},
-                        {"cmd_add", "ins_add"}, {"cmd_sub", "ins_sub"}, {"cmd_copy", "ins_copy"}, {"cmd_w", "ins_w"},
+                        {"cmd_add", "ins_add"}, {"cmd_sub", "ins_sub"}, {"cmd_copy", "ins_copy"}, {"cmd_tmatmul", "ins_tmatmul"},
+                        {"cmd_scale", "ins_scale"}, {"cmd_a", "ins_s"}, {"cmd_w", "ins_w"},
                         {"cmd_int", "ins_int"}, {"cmd_rows", "ins_rows"}, {"cmd_cols", "ins_cols"}}};
   loop.layers.push_back(merged(layout, "fetch", {read(layout, fetch, c.controller), correct(layout, {"correct_pc", {"pc"}}, c.controller)}));
   loop.layers.push_back(merged(layout, "decode", {decode_layer(layout, g)}));
   loop.layers.push_back(merged(layout, "operands",
                                {fleq_read(layout, data_read("read_a", "ins_a", "opa", c)), fleq_read(layout, data_read("read_b", "ins_b", "opb", c)),
+                                fleq_read(layout, data_read("read_s", "ins_s", "sv", c)), product_keys(layout, g, c),
                                 fleq_elementwise(layout, {"fleq_elementwise", "opa", "opb", "ew", "sel_add", "sel_sub", "sel_copy", c.select_gate}),
-                                gates(layout, g), clear(layout, "clear_selectors", {"sel_add", "sel_sub", "sel_copy", "row_on", "col_on", "int_on", "ins_a", "ins_b"})}));
-  loop.layers.push_back(merged(layout, "result", {result_layer(layout, g, c), clear(layout, "clear_operands", {"opa", "opb", "ew", "gate_real", "gate_int"})}));
+                                gates(layout, g), clear(layout, "clear_selectors", {"sel_add", "sel_sub", "sel_copy", "row_on", "col_on", "int_on", "ins_a", "ins_b", "ins_s",
+                                                                      "key_a_pos", "key_a_neg", "key_s_pos", "key_s_neg"})}));
+  const ProductPlan product{"fleq_product", "key", "opb", "slot", "prod", c.product_scale_log2, 1};
+  loop.layers.push_back(merged(layout, "result", {fleq_product(layout, product), result_layer(layout, g, c),
+                                                  clear(layout, "clear_operands", {"opa", "opb", "sv", "key", "ew", "gate_real", "gate_int"})}));
   const FleqWritePlan write{"fleq_write", "ins_c", "res", "val", "wbuf", "whit", "write_on", "pos", "is_mem", c.write_lambda, c.write_gate};
   loop.layers.push_back(merged(layout, "write", {fleq_write(layout, write), increment(layout, {"increment", "pc", "next", "is_work"}),
-                                                 clear(layout, "clear_destination", {"ins_c"})}));
+                                                 clear(layout, "clear_destination", {"ins_c", "prod"})}));
   loop.layers.push_back(merged(layout, "flag", {fleq_read(layout, data_read("read_flag", "ins_f", "fq", c)), flag_layer(layout, c),
                                                 clear(layout, "clear_result", {"res", "write_on", "ins_f"})}));
   loop.layers.push_back(merged(layout, "branch", {branch(layout, {"branch", "flag", "ins_p", "next", "pc"}), clear(layout, "clear_branch", {"ins_p", "next", "flag", "fq"})}));

@@ -16,12 +16,21 @@ inline void add_bit01(FfnSpec& ffn, int x, int is_work, int out) {
   ffn.add_output(out, ffn.add_unit(0, {{is_work, Rational(1, 2)}, {x, Rational(1, 2)}}), 1);
 }
 
-// out += g x for a 0/1 gate g and |x| < M: relu(-M + M g + x) - relu(-M + M g - x). The
-// large terms come first so they cancel exactly (g = 1) before x is added: exact in
-// floating point too; g = 0 gives exactly 0. Two units.
-inline void add_gated_pass(FfnSpec& ffn, int x, int gate, int out, const Rational& M) {
-  ffn.add_output(out, ffn.add_unit(-M, {{gate, M}, {x, 1}}), 1);
-  ffn.add_output(out, ffn.add_unit(-M, {{gate, M}, {x, -1}}), -1);
+// out += sign g x for a 0/1 gate g and x = sum of rows with |x| < M:
+// relu(-M + M g + x) - relu(-M + M g - x). The large terms come first so they cancel
+// exactly (g = 1) before x is added; g = 0 gives exactly 0. Two units.
+inline void add_gated_pass(FfnSpec& ffn, const std::vector<int>& x, int gate, int out, const Rational& M, int sign = 1) {
+  for (const int s : {1, -1}) {
+    Terms in = {{gate, M}};
+    for (const int r : x) in.push_back({r, s});
+    ffn.add_output(out, ffn.add_unit(-M, in), s * sign);
+  }
+}
+
+// out += [x = +1 and c = 1] for x = +-1 on the work columns and 0 elsewhere, c a 0/1
+// constant row that is 0 off the work columns: relu(x/2 + c - 1/2). One unit.
+inline void add_bit_and(FfnSpec& ffn, int x, int c, int out) {
+  ffn.add_output(out, ffn.add_unit(Rational(-1, 2), {{c, 1}, {x, Rational(1, 2)}}), 1);
 }
 
 // out += g round(x) for a 0/1 gate g and x within 1/4 of an integer m in [-K, K]:
