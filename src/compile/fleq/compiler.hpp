@@ -3,9 +3,9 @@
 // and decodes outputs; every state change between loops comes from the layers of
 // compile/fleq/loop.hpp.
 //
-// Instructions covered so far: add, sub, copy (real and .int cells), tmatmul and scale
-// (real cells, the product head), `if F <= 0 goto`, `goto`, `halt` and falling off the
-// end. The others (matmul, hadamard,
+// Instructions covered so far: add, sub, copy (real and .int cells), tmatmul, matmul,
+// scale, transpose (real cells, fleq_product / fleq_transpose heads), `if F <= 0 goto`,
+// `goto`, `halt` and falling off the end. The others (hadamard,
 // transpose, the elementwise functions) are refused by `unsupported_instruction`.
 #pragma once
 #include <optional>

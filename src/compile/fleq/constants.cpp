@@ -6,6 +6,7 @@
 
 #include "bounds/fleq_elementwise.hpp"
 #include "bounds/fleq_product.hpp"
+#include "bounds/fleq_transpose.hpp"
 #include "bounds/fleq_read.hpp"
 #include "bounds/fleq_write.hpp"
 #include "bounds/read.hpp"
@@ -38,6 +39,7 @@ FleqConstants fleq_constants(const isa::fleq::FleqProgram& program, const Layout
   const double S = bounds::fleq_product_score_bound(rows, to_double(program.bound), to_double(program.bound));
   const double u_product = options.unit_roundoff > 0 ? options.unit_roundoff : 0x1p-200;
   c.product_scale_log2 = bounds::fleq_product_best_scale(rows, rows, S, n, u_product);
+  c.transpose_scale_log2 = bounds::fleq_transpose_best_scale(rows, rows, to_double(program.bound), n, u_product);
   c.product_error = bounds::fleq_product_total(rows, rows, S, n, std::ldexp(1.0, c.product_scale_log2), u_product);
   c.read_error = bounds::fleq_read_output(n, to_double(c.read_lambda), G);
   c.write_error = bounds::fleq_write_output(n, to_double(c.write_lambda), G, to_double(c.write_gate));

@@ -30,6 +30,7 @@ struct FleqConstants {
   Rational write_gate;       // fleq_write's C_w, 3 G'
   Rational select_gate;      // elementwise, result gates and integer snap, 4 G'
   int product_scale_log2 = 0;  // the product's C = 2^c (bounds::fleq_product_best_scale for S = rows G^2)
+  int transpose_scale_log2 = 0;  // bounds::fleq_transpose_best_scale (S = G)
   double product_error = 0;    // bounds::fleq_product_total at that C (0 when the program has no product)
   blocks::BlockParams controller;  // the SUBLEQ controller blocks (fetch snap, correct)
   double read_error = 0;     // bounds::fleq_read_output at read_lambda (exact arithmetic)

@@ -27,7 +27,8 @@ void put_command(Matrix<Rational>& X, const Layout& layout, const Geometry& g, c
   isa::fleq::Instruction in;
   if (fall_off) in.op = Op::halt;
   else in = program.instructions[static_cast<std::size_t>(i)];
-  const bool writes = in.op == Op::add || in.op == Op::sub || in.op == Op::copy || in.op == Op::tmatmul || in.op == Op::scale;
+  const bool writes = in.op == Op::add || in.op == Op::sub || in.op == Op::copy || in.op == Op::tmatmul || in.op == Op::scale ||
+                      in.op == Op::matmul || in.op == Op::transpose;
   auto cell_code = [&](int cell) { return position_code(g.cell_column(cell < 0 ? g.never_cell() : cell), L); };
   put(X, layout.block("cmd_a"), col, cell_code(in.a));  // also fetched into ins_s (no offsets)
   put(X, layout.block("cmd_b"), col, cell_code(in.b));
@@ -42,7 +43,9 @@ void put_command(Matrix<Rational>& X, const Layout& layout, const Geometry& g, c
   X(layout.row("cmd_add"), col) = in.op == Op::add ? 1 : -1;
   X(layout.row("cmd_sub"), col) = in.op == Op::sub ? 1 : -1;
   X(layout.row("cmd_copy"), col) = in.op == Op::copy ? 1 : -1;
-  X(layout.row("cmd_tmatmul"), col) = in.op == Op::tmatmul ? 1 : -1;
+  X(layout.row("cmd_keya"), col) = in.op == Op::tmatmul || in.op == Op::matmul || in.op == Op::transpose ? 1 : -1;
+  X(layout.row("cmd_matmul"), col) = in.op == Op::matmul ? 1 : -1;
+  X(layout.row("cmd_transpose"), col) = in.op == Op::transpose ? 1 : -1;
   X(layout.row("cmd_scale"), col) = in.op == Op::scale ? 1 : -1;
   X(layout.row("cmd_w"), col) = writes ? 1 : -1;
   const isa::fleq::Cell* dest = writes ? &program.cells[static_cast<std::size_t>(in.c)] : nullptr;
@@ -80,6 +83,8 @@ Matrix<Rational> encode(const Layout& layout, const isa::fleq::FleqProgram& prog
       X(layout.row("onehot_neg", t), W + t) = 1;
       X(layout.row("slot", t), t) = 1;
       X(layout.row("slot", t), W + t) = -1;
+      X(layout.row("onehot_q", t), t) = 1;
+      X(layout.row("onehot_q", t), W + t) = 1;
       X(layout.row("pair_pos"), t) = 1;
       X(layout.row("pair_neg"), W + t) = 1;
     }
