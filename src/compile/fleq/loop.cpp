@@ -31,7 +31,7 @@ struct Wiring {
 LayerSpec clear(const Layout& layout, const std::string& name, const std::vector<std::string>& rows) {
   LayerSpec l(name, layout.rows());
   for (const auto& r : rows) {
-    blocks::detail::clear_rows(l.ffn, layout.block(r));
+    detail::clear_rows(l.ffn, layout.block(r));
     l.reads.insert(r);
     l.writes.insert(r);
   }
@@ -75,7 +75,7 @@ LayerSpec decode_layer(const Layout& layout, const Geometry& g) {
   const int L = layout.address_bits();
   for (const std::string ptr : {"ins_a", "ins_b"})
     for (int b = 0; b < g.offset_bits; ++b)
-      ffn.add_output(w.out(layout, ptr, L - g.offset_bits + b), blocks::detail::indicator_unit(ffn, w.row(layout, "offset", b)), 1);
+      ffn.add_output(w.out(layout, ptr, L - g.offset_bits + b), detail::identity_unit(ffn, w.row(layout, "offset", b)), 1);
   const int neg = w.row(layout, "is_neg");
   for (int b = 0; b < L; ++b) {
     const int r = w.out(layout, "ins_c", b);

@@ -4,11 +4,24 @@
 #pragma once
 #include <vector>
 
-#include "blocks/detail/ffn_helpers.hpp"
+#include "tf/layer_spec.hpp"
+#include "tf/layout.hpp"
 
 namespace loopcert::compile::fleq::detail {
 
-using blocks::detail::Terms;
+using Terms = std::vector<std::pair<int, Rational>>;
+
+// x -> 0 on every column: x += -relu(x) + relu(-x), exact in any arithmetic.
+inline void clear_rows(FfnSpec& ffn, const RowBlock& block) {
+  for (int i = 0; i < block.size; ++i) {
+    const int r = block.row(i);
+    ffn.add_output(r, ffn.add_unit(0, {{r, 1}}), -1);
+    ffn.add_output(r, ffn.add_unit(0, {{r, -1}}), 1);
+  }
+}
+
+// relu(c) = c for a non-negative constant row c.
+inline int identity_unit(FfnSpec& ffn, int row) { return ffn.add_unit(0, {{row, 1}}); }
 
 // out += (x + w) / 2 = relu(x/2 + w/2) for x = +-1 on the work columns (w = 1) and x = 0
 // elsewhere (w = 0): 1 for +1, 0 for -1 and off the work columns. One unit.
@@ -49,7 +62,7 @@ inline void add_gated_int_snap(FfnSpec& ffn, int x, int gate, int out, int K, co
 // 1 - 2 relu(x - 1/4) + 2 relu(x - 3/4) is 1 for x <= 1/4 and 0 for x >= 3/4), and 0 off
 // them, where |x| <= G < M shifts both ReLUs off. Three units.
 inline void add_int_flag(FfnSpec& ffn, int x, int is_work, int out, const Rational& M) {
-  ffn.add_output(out, blocks::detail::indicator_unit(ffn, is_work), 1);
+  ffn.add_output(out, identity_unit(ffn, is_work), 1);
   ffn.add_output(out, ffn.add_unit(-M - Rational(1, 4), {{is_work, M}, {x, 1}}), -2);
   ffn.add_output(out, ffn.add_unit(-M - Rational(3, 4), {{is_work, M}, {x, 1}}), 2);
 }
