@@ -248,4 +248,14 @@ TEST_CASE("FLEQ transformer: the loop's shape", "[fleq][transformer]") {
   CHECK(s.max_heads_per_layer == 3);
   CHECK(s.heads_per_layer == std::vector<int>{1, 0, 3, 2, 1, 1, 1, 0});
   CHECK(s.layer_names == std::vector<std::string>{"fetch", "decode", "operands", "products", "matmul", "write", "flag", "branch"});
+  if (std::getenv("LOOPCERT_FLEQ_REPORT"))
+    for (const char* name : {"subleq/gcd.fq", "linalg/newton_a3.fq", "icl/sgd_linear.fq"}) {
+      const fq::FleqProgram q = fq::load_fq(kExamples + name);
+      const cf::CompiledFleq c = cf::compile_fleq(q);
+      const cf::LoopShape t = cf::loop_shape(c.loop);
+      std::printf("%s: d = %d rows, n = %d columns, %d layers, %d heads, %d hidden units (", name, c.layout.rows(), c.layout.columns(), t.layers, t.heads, t.hidden_units);
+      for (int l = 0; l < t.layers; ++l) std::printf("%s%s %d", l ? ", " : "", t.layer_names[l].c_str(), t.hidden_per_layer[l]);
+      std::printf("); read lambda %s, write lambda %s, C = 2^%d, transpose C = 2^%d\n", to_string(c.constants.read_lambda).c_str(),
+                  to_string(c.constants.write_lambda).c_str(), c.constants.product_scale_log2, c.constants.transpose_scale_log2);
+    }
 }
