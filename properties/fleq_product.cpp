@@ -157,7 +157,7 @@ ProductCase near_worst_case(int G, int n, unsigned seed) {
 
 }  // namespace
 
-TEST_CASE("fleq_product: A^T B within the proved bound at double and mpfr:128", "[property][fleq_product]") {
+TEST_CASE("fleq_product: A^T B within the proved bound at float, double and mpfr:128", "[property][fleq_product]") {
   rc::prop("double", [] { check_random("double"); });
   rc::prop("mpfr:128", [] { check_random("mpfr:128"); });
   rc::prop("float", [] { check_random("float"); });
@@ -183,7 +183,7 @@ TEST_CASE("fleq_product: the observed error follows the bound over C and the bou
     double min_observed = INFINITY, at_best = 0;
     for (int c = best - 10; c <= best + 10; c += 2) {
       double observed = 0;
-      for (unsigned seed = 1; seed <= 8; ++seed) {
+      for (unsigned seed = 1; seed <= 4; ++seed) {
         pc = near_worst_case(G, 16, seed);
         pc.c = c;
         observed = std::max(observed, observe(pc, "double").total);
@@ -213,7 +213,6 @@ TEST_CASE("fleq_product: negative checks", "[property][negative][fleq_product]")
   }
   SECTION("the unpaired head (minus columns cleared) is caught") {
     ProductCase half = pc;
-    half.A = pc.A;
     const Layout l = product_layout(half);
     Matrix<Rational> X = product_punchcard(l, half);
     for (int i = 0; i < half.p; ++i) {  // clear every minus column's key and slot
