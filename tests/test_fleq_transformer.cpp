@@ -215,7 +215,7 @@ TEST_CASE("FLEQ transformer: a broken weight diverges", "[fleq][transformer][neg
   // The result layer's pass-through of the elementwise result, scaled by 1 + 2^-3: the
   // integer snap still rounds small errors away, so break the flag instead: every
   // weight of the flag layer's ReLU outputs is halved.
-  auto& flag = compiled.loop.layers[6];
+  auto& flag = compiled.loop.layers[5];
   REQUIRE(flag.name == "flag");
   for (auto& e : flag.ffn.w2.entries)
     if (e.row == compiled.layout.row("flag")) e.value /= 2;
@@ -229,10 +229,13 @@ TEST_CASE("FLEQ transformer: a broken product weight leaves the tolerance", "[fl
   cf::CompiledFleq compiled = cf::compile_fleq(p);
   REQUIRE(run_lockstep<double>(p, compiled).agree);
   // The A B head's values (nu = n C / 2) off by 2^-12: every matmul is 2^-12 too large.
-  auto& matmul = compiled.loop.layers[4];
-  REQUIRE(matmul.name == "matmul");
-  for (auto& head : matmul.heads)
-    for (auto& e : head.value.entries) e.value *= 1 + Rational(1, 4096);
+  auto& products = compiled.loop.layers[3];
+  REQUIRE(products.name == "products");
+  int broken = 0;
+  for (auto& head : products.heads)
+    if (head.name == "fleq_matmul")
+      for (auto& e : head.value.entries) e.value *= 1 + Rational(1, 4096), ++broken;
+  REQUIRE(broken > 0);
   const Lockstep r = run_lockstep<double>(p, compiled);
   INFO(r.divergence << ", real error " << r.max_real_error);
   CHECK_FALSE(r.agree);
@@ -243,11 +246,11 @@ TEST_CASE("FLEQ transformer: the loop's shape", "[fleq][transformer]") {
   const fq::FleqProgram p = fq::load_fq(kExamples + "subleq/gcd.fq");
   const cf::CompiledFleq compiled = cf::compile_fleq(p);
   const cf::LoopShape s = cf::loop_shape(compiled.loop);
-  CHECK(s.layers == 8);
+  CHECK(s.layers == 7);
   CHECK(s.heads == 9);
   CHECK(s.max_heads_per_layer == 3);
-  CHECK(s.heads_per_layer == std::vector<int>{1, 0, 3, 2, 1, 1, 1, 0});
-  CHECK(s.layer_names == std::vector<std::string>{"fetch", "decode", "operands", "products", "matmul", "write", "flag", "branch"});
+  CHECK(s.heads_per_layer == std::vector<int>{1, 0, 3, 3, 1, 1, 0});
+  CHECK(s.layer_names == std::vector<std::string>{"fetch", "decode", "operands", "products", "write", "flag", "branch"});
   if (std::getenv("LOOPCERT_FLEQ_REPORT"))
     for (const char* name : {"subleq/gcd.fq", "linalg/newton_a3.fq", "icl/sgd_linear.fq"}) {
       const fq::FleqProgram q = fq::load_fq(kExamples + name);

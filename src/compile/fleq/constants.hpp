@@ -16,7 +16,7 @@ struct CompileOptions {
   // temperature is chosen so that a read's softmax leak is at most `data bound * u`,
   // i.e. at the level of the scalar's own rounding (0x1p-53: double).
   double unit_roundoff = 0x1p-53;
-  // The largest .intbound whose integer snap (4 K hidden units) the compiler builds.
+  // The largest .intbound whose integer snap (4 K + 2 hidden units per data row) the compiler builds.
   int max_int_bound = 1024;
 };
 
@@ -28,9 +28,12 @@ struct FleqConstants {
   Rational write_lambda;     // the write (bounds::fleq_write_temperature_eighths)
   Rational read_gate;        // fleq_read's clear, 2 G'
   Rational write_gate;       // fleq_write's C_w, 3 G'
-  Rational select_gate;      // elementwise, result gates and integer snap, 4 G'
+  Rational select_gate;      // elementwise and result gates, 4 G'
+  Rational flag_gate;        // fleq_flag, ceil(G') + 1 (bounds::fleq_flag_gate)
+  Rational snap_gate;        // fleq_int_snap, ceil(G') + K + 2 (bounds::fleq_int_snap_gate)
   int product_scale_log2 = 0;  // the product's C = 2^c (bounds::fleq_product_best_scale for S = rows G^2)
   int transpose_scale_log2 = 0;  // bounds::fleq_transpose_best_scale (S = G)
+  int matmul_scale_log2 = 0;     // bounds::fleq_matmul_best_scale (q = rows, G_A = G_B = G)
   double product_error = 0;    // bounds::fleq_product_total at that C (0 when the program has no product)
   blocks::BlockParams controller;  // the SUBLEQ controller blocks (fetch snap, correct)
   double read_error = 0;     // bounds::fleq_read_output at read_lambda (exact arithmetic)

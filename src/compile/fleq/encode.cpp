@@ -49,7 +49,6 @@ void put_command(Matrix<Rational>& X, const Layout& layout, const Geometry& g, c
   X(layout.row("cmd_scale"), col) = in.op == Op::scale ? 1 : -1;
   X(layout.row("cmd_w"), col) = writes ? 1 : -1;
   const isa::fleq::Cell* dest = writes ? &program.cells[static_cast<std::size_t>(in.c)] : nullptr;
-  X(layout.row("cmd_int"), col) = dest && dest->kind == isa::fleq::CellKind::integer ? 1 : -1;
   put(X, layout.block("cmd_rows"), col, thermometer(g.rows, dest ? dest->shape.rows : 0));
   put(X, layout.block("cmd_cols"), col, thermometer(g.width, dest ? dest->shape.cols : 0));
 }
@@ -90,7 +89,12 @@ Matrix<Rational> encode(const Layout& layout, const isa::fleq::FleqProgram& prog
     }
   }
   for (int i = 0; i < g.commands(); ++i) put_command(X, layout, g, program, i);
-  for (int c = 0; c < g.cells; ++c) put_cell(X, layout, g, c, state.cells[static_cast<std::size_t>(c)]);
+  for (int c = 0; c < g.cells; ++c) {
+    put_cell(X, layout, g, c, state.cells[static_cast<std::size_t>(c)]);
+    if (program.cells[static_cast<std::size_t>(c)].kind == isa::fleq::CellKind::integer) X(layout.row("is_int"), g.cell_column(c)) = 1;
+  }
+  X(layout.row("is_int"), g.cell_column(g.never_cell())) = 1;
+  X(layout.row("is_int"), g.cell_column(g.always_cell())) = 1;
   X(layout.row("val"), g.cell_column(g.never_cell())) = 1;  // `always` holds 0
   return X;
 }

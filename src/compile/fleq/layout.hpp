@@ -39,7 +39,7 @@ struct Geometry {
 Geometry geometry(const isa::fleq::FleqProgram& program);
 
 // The row blocks (every one named; rows are never addressed by index arithmetic):
-//   constants: pos (L), is_work (both work blocks), is_pos, is_neg (each block), is_mem,
+//   constants: pos (L), is_int (1 on the first column of every .int cell), is_work (both work blocks), is_pos, is_neg (each block), is_mem,
 //     onehot (width: e_t on work column t), onehot_neg (rows: e_t on twin column t),
 //     slot (rows: +e_t on work column t, -e_t on its twin: the product's pairs),
 //     onehot_q (rows: e_t on work column t and its twin: the transpose's queries),
@@ -48,15 +48,14 @@ Geometry geometry(const isa::fleq::FleqProgram& program);
 //   command fields (command columns; +-1): cmd_a, cmd_b, cmd_c, cmd_f, cmd_p (L each),
 //     cmd_add, cmd_sub, cmd_copy, cmd_keya (tmatmul, matmul,
 //     transpose: the first operand's columns are the product's keys), cmd_scale,
-//     cmd_matmul, cmd_transpose (the opcode), cmd_w (writes), cmd_int (.int
-//     destination), cmd_rows (rows: +1 for the destination's rows), cmd_cols (width)
+//     cmd_matmul, cmd_transpose (the opcode), cmd_w (writes), cmd_rows (rows: +1 for the destination's rows), cmd_cols (width)
 //   state: val (rows; memory columns), pc (L; every work column)
 //   per-loop temporaries, zero between loops: ins_* (fetched fields; ins_s is the first
 //     operand's pointer without offsets), sel_add, sel_sub, sel_copy, row_on (rows),
-//     col_on, int_on, write_on (0/1), key_a_pos, key_a_neg (1), key_s_pos, key_s_neg
-//     (rows), key_m_pos, key_m_neg, sel_mm, sel_tr: the products' key and result gates,
-//     opa, opb, sv, key, prod, at (A^T), key2, prod2 (A B), gate_tr, gate_mm (rows), ew,
-//     gate_real (rows), gate_int, res (rows), wbuf (rows), whit, next (L), fq (rows),
+//     col_on, write_on (0/1), key_a_pos, key_a_neg (1), key_s_pos, key_s_neg
+//     (rows), sel_mm, sel_tr: the products' key and result gates, opa, opb, sv, key,
+//     prod (A^T B, s B), at (A^T), prod_mm (A B), gate_tr, gate_mm (rows), ew,
+//     gate_real (rows), res (rows), wbuf (rows), whit, next (L), fq (rows),
 //     flag
 Layout fleq_layout(const isa::fleq::FleqProgram& program);
 

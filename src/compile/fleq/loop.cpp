@@ -3,6 +3,9 @@
 #include "blocks/branch.hpp"
 #include "blocks/correct.hpp"
 #include "blocks/fleq_elementwise.hpp"
+#include "blocks/fleq_flag.hpp"
+#include "blocks/fleq_int_snap.hpp"
+#include "blocks/fleq_matmul.hpp"
 #include "blocks/fleq_product.hpp"
 #include "blocks/fleq_read.hpp"
 #include "blocks/fleq_transpose.hpp"
@@ -50,7 +53,7 @@ LayerSpec decode_layer(const Layout& layout, const Geometry& g) {
   auto& ffn = w.spec.ffn;
   const int work = w.row(layout, "is_work");
   for (const auto& [field, sel] : std::vector<std::pair<std::string, std::string>>{
-           {"ins_add", "sel_add"}, {"ins_sub", "sel_sub"}, {"ins_copy", "sel_copy"}, {"ins_int", "int_on"},
+           {"ins_add", "sel_add"}, {"ins_sub", "sel_sub"}, {"ins_copy", "sel_copy"},
            {"ins_matmul", "sel_mm"}, {"ins_transpose", "sel_tr"}})
     detail::add_bit01(ffn, w.row(layout, field), work, w.out(layout, sel));
   for (int i = 0; i < g.rows; ++i) detail::add_bit01(ffn, w.row(layout, "ins_rows", i), work, w.out(layout, "row_on", i));
@@ -62,8 +65,6 @@ LayerSpec decode_layer(const Layout& layout, const Geometry& g) {
   // The product's key gates: the first operand's columns (tmatmul) or s e_t (scale), +- on the pairs.
   detail::add_bit_and(ffn, w.row(layout, "ins_keya"), w.row(layout, "pair_pos"), w.out(layout, "key_a_pos"));
   detail::add_bit_and(ffn, w.row(layout, "ins_keya"), w.row(layout, "pair_neg"), w.out(layout, "key_a_neg"));
-  detail::add_bit_and(ffn, w.row(layout, "ins_matmul"), w.row(layout, "pair_pos"), w.out(layout, "key_m_pos"));
-  detail::add_bit_and(ffn, w.row(layout, "ins_matmul"), w.row(layout, "pair_neg"), w.out(layout, "key_m_neg"));
   for (int l = 0; l < g.rows; ++l) {
     detail::add_bit_and(ffn, w.row(layout, "ins_scale"), w.row(layout, "onehot", l), w.out(layout, "key_s_pos", l));
     detail::add_bit_and(ffn, w.row(layout, "ins_scale"), w.row(layout, "onehot_neg", l), w.out(layout, "key_s_neg", l));
@@ -83,25 +84,24 @@ LayerSpec decode_layer(const Layout& layout, const Geometry& g) {
       ffn.add_output(r, ffn.add_unit(0, {{w.row(layout, "offset", b - (L - g.offset_bits)), 1}, {neg, -2}}), 1);
     detail::add_gated_pass(ffn, {r}, neg, r, 2, -1);
   }
-  w.spec.merge(clear(layout, "clear_fields", {"ins_add", "ins_sub", "ins_copy", "ins_keya", "ins_scale", "ins_matmul", "ins_transpose", "ins_w", "ins_int", "ins_rows", "ins_cols"}));
+  w.spec.merge(clear(layout, "clear_fields", {"ins_add", "ins_sub", "ins_copy", "ins_keya", "ins_scale", "ins_matmul", "ins_transpose", "ins_w", "ins_rows", "ins_cols"}));
   return w.spec;
 }
 
 // Layer 3's gates (ANDs of 0/1 rows, one unit each): on a destination entry (row_on(i)
-// and col_on) gate_tr for transpose, gate_mm for matmul, gate_real for every other real
-// result, gate_int (entry 0) for an .int result.
+// and col_on) gate_tr for transpose, gate_mm for matmul, gate_real for every other
+// result (an .int result passes as it is: the flag layer snaps the .int cells).
 LayerSpec gates(const Layout& layout, const Geometry& g) {
   Wiring w("result_gates", layout);
   auto& ffn = w.spec.ffn;
-  const int col_on = w.row(layout, "col_on"), int_on = w.row(layout, "int_on");
+  const int col_on = w.row(layout, "col_on");
   const int mm = w.row(layout, "sel_mm"), tr = w.row(layout, "sel_tr");
   for (int i = 0; i < g.rows; ++i) {
     const int row_on = w.row(layout, "row_on", i);
-    ffn.add_output(w.out(layout, "gate_real", i), ffn.add_unit(-1, {{row_on, 1}, {col_on, 1}, {int_on, -1}, {mm, -1}, {tr, -1}}), 1);
+    ffn.add_output(w.out(layout, "gate_real", i), ffn.add_unit(-1, {{row_on, 1}, {col_on, 1}, {mm, -1}, {tr, -1}}), 1);
     ffn.add_output(w.out(layout, "gate_tr", i), ffn.add_unit(-2, {{row_on, 1}, {col_on, 1}, {tr, 1}}), 1);
     ffn.add_output(w.out(layout, "gate_mm", i), ffn.add_unit(-2, {{row_on, 1}, {col_on, 1}, {mm, 1}}), 1);
   }
-  ffn.add_output(w.out(layout, "gate_int"), ffn.add_unit(-1, {{col_on, 1}, {int_on, 1}}), 1);
   return w.spec;
 }
 
@@ -120,34 +120,17 @@ LayerSpec product_keys(const Layout& layout, const Geometry& g, const FleqConsta
   return w.spec;
 }
 
-// Layer 4: res = gate_real (ew + prod) + gate_tr at (every row) + gate_int snap(ew[0]);
-// key2 = +-at on the pairs for matmul (A B = (A^T)^T B: the second product's keys). On a
+// Layer 4: res = gate_real (ew + prod) + gate_tr at + gate_mm prod_mm (every row). On a
 // column where gate_real is 1, ew or prod is exactly 0 (its selector or keys are 0).
 LayerSpec result_layer(const Layout& layout, const Geometry& g, const FleqConstants& c) {
   Wiring w("select_result", layout);
   auto& ffn = w.spec.ffn;
   for (int i = 0; i < g.rows; ++i) {
-    const int res = w.out(layout, "res", i), at = w.row(layout, "at", i), key2 = w.out(layout, "key2", i);
+    const int res = w.out(layout, "res", i);
     detail::add_gated_pass(ffn, {w.row(layout, "ew", i), w.row(layout, "prod", i)}, w.row(layout, "gate_real", i), res, c.select_gate);
-    detail::add_gated_pass(ffn, {at}, w.row(layout, "gate_tr", i), res, c.select_gate);
-    detail::add_gated_pass(ffn, {at}, w.row(layout, "key_m_pos"), key2, c.select_gate);
-    detail::add_gated_pass(ffn, {at}, w.row(layout, "key_m_neg"), key2, c.select_gate, -1);
+    detail::add_gated_pass(ffn, {w.row(layout, "at", i)}, w.row(layout, "gate_tr", i), res, c.select_gate);
+    detail::add_gated_pass(ffn, {w.row(layout, "prod_mm", i)}, w.row(layout, "gate_mm", i), res, c.select_gate);
   }
-  detail::add_gated_int_snap(ffn, w.row(layout, "ew", 0), w.row(layout, "gate_int"), w.out(layout, "res", 0), c.int_bound, c.select_gate);
-  return w.spec;
-}
-
-// Layer 5: res += gate_mm prod2.
-LayerSpec matmul_result(const Layout& layout, const Geometry& g, const FleqConstants& c) {
-  Wiring w("select_matmul", layout);
-  for (int i = 0; i < g.rows; ++i)
-    detail::add_gated_pass(w.spec.ffn, {w.row(layout, "prod2", i)}, w.row(layout, "gate_mm", i), w.out(layout, "res", i), c.select_gate);
-  return w.spec;
-}
-
-LayerSpec flag_layer(const Layout& layout, const FleqConstants& c) {
-  Wiring w("int_flag", layout);
-  detail::add_int_flag(w.spec.ffn, w.row(layout, "fq", 0), w.row(layout, "is_work"), w.out(layout, "flag"), c.read_gate);
   return w.spec;
 }
 
@@ -165,26 +148,29 @@ LoopSpec fleq_loop(const Layout& layout, const Geometry& g, const FleqConstants&
                        {{"cmd_a", "ins_a"}, {"cmd_b", "ins_b"}, {"cmd_c", "ins_c"}, {"cmd_f", "ins_f"}, {"cmd_p", "ins_p"},
                         {"cmd_add", "ins_add"}, {"cmd_sub", "ins_sub"}, {"cmd_copy", "ins_copy"}, {"cmd_keya", "ins_keya"},
                         {"cmd_scale", "ins_scale"}, {"cmd_matmul", "ins_matmul"}, {"cmd_transpose", "ins_transpose"}, {"cmd_a", "ins_s"}, {"cmd_w", "ins_w"},
-                        {"cmd_int", "ins_int"}, {"cmd_rows", "ins_rows"}, {"cmd_cols", "ins_cols"}}};
+                        {"cmd_rows", "ins_rows"}, {"cmd_cols", "ins_cols"}}};
   loop.layers.push_back(merged(layout, "fetch", {read(layout, fetch, c.controller), correct(layout, {"correct_pc", {"pc"}}, c.controller)}));
   loop.layers.push_back(merged(layout, "decode", {decode_layer(layout, g)}));
   loop.layers.push_back(merged(layout, "operands",
                                {fleq_read(layout, data_read("read_a", "ins_a", "opa", c)), fleq_read(layout, data_read("read_b", "ins_b", "opb", c)),
                                 fleq_read(layout, data_read("read_s", "ins_s", "sv", c)), product_keys(layout, g, c),
                                 fleq_elementwise(layout, {"fleq_elementwise", "opa", "opb", "ew", "sel_add", "sel_sub", "sel_copy", c.select_gate}),
-                                gates(layout, g), clear(layout, "clear_selectors", {"sel_add", "sel_sub", "sel_copy", "row_on", "col_on", "int_on", "sel_mm", "sel_tr", "ins_a", "ins_b", "ins_s",
+                                gates(layout, g), clear(layout, "clear_selectors", {"sel_add", "sel_sub", "sel_copy", "row_on", "col_on", "sel_mm", "sel_tr", "ins_a", "ins_b", "ins_s",
                                                                       "key_a_pos", "key_a_neg", "key_s_pos", "key_s_neg"})}));
   const ProductPlan product{"fleq_product", "key", "opb", "slot", "prod", c.product_scale_log2, 1};
   const TransposePlan transpose{"fleq_transpose", "key", "onehot_q", "slot", "at", c.transpose_scale_log2, 1};
-  loop.layers.push_back(merged(layout, "products", {fleq_product(layout, product), fleq_transpose(layout, transpose), result_layer(layout, g, c),
-                                                    clear(layout, "clear_operands", {"opa", "sv", "key", "ew", "gate_real", "gate_int", "gate_tr", "key_m_pos", "key_m_neg"})}));
-  const ProductPlan product2{"fleq_product_ab", "key2", "opb", "slot", "prod2", c.product_scale_log2, 1};
-  loop.layers.push_back(merged(layout, "matmul", {fleq_product(layout, product2), matmul_result(layout, g, c),
-                                                  clear(layout, "clear_products", {"opb", "key2", "gate_mm", "prod", "at"})}));
+  const MatmulPlan matmul{"fleq_matmul", "slot", "opb", "key", "prod_mm", c.matmul_scale_log2, 1};
+  loop.layers.push_back(merged(layout, "products", {fleq_product(layout, product), fleq_transpose(layout, transpose), fleq_matmul(layout, matmul),
+                                                    result_layer(layout, g, c),
+                                                    clear(layout, "clear_operands", {"opa", "opb", "sv", "key", "ew", "gate_real", "gate_tr", "gate_mm"})}));
   const FleqWritePlan write{"fleq_write", "ins_c", "res", "val", "wbuf", "whit", "write_on", "pos", "is_mem", c.write_lambda, c.write_gate};
   loop.layers.push_back(merged(layout, "write", {fleq_write(layout, write), increment(layout, {"increment", "pc", "next", "is_work"}),
-                                                 clear(layout, "clear_destination", {"ins_c", "prod2"})}));
-  loop.layers.push_back(merged(layout, "flag", {fleq_read(layout, data_read("read_flag", "ins_f", "fq", c)), flag_layer(layout, c),
+                                                 clear(layout, "clear_destination", {"ins_c", "prod", "at", "prod_mm"})}));
+  // The flag is read before the .int cells are snapped in place (fleq_flag is flat within
+  // 1/4 of an integer, so the written value's leak does not matter).
+  loop.layers.push_back(merged(layout, "flag", {fleq_read(layout, data_read("read_flag", "ins_f", "fq", c)),
+                                                fleq_flag(layout, {"fleq_flag", "fq", "is_work", "flag", c.flag_gate}),
+                                                fleq_int_snap(layout, {"fleq_int_snap", "val", "is_int", c.int_bound, c.snap_gate}),
                                                 clear(layout, "clear_result", {"res", "write_on", "ins_f"})}));
   loop.layers.push_back(merged(layout, "branch", {branch(layout, {"branch", "flag", "ins_p", "next", "pc"}), clear(layout, "clear_branch", {"ins_p", "next", "flag", "fq"})}));
   return loop;

@@ -1,17 +1,17 @@
 // The FLEQ loop (README "The FLEQ transformer (construction)"): the blocks side by side
-// in eight layers, exact rational weights.
+// in seven layers, exact rational weights.
 //   1 fetch     read the command at pc (1 head), snap its fields; correct pc
 //   2 decode    fields -> 0/1 selectors and masks; add each work column's offset to the
 //               operand and destination pointers
 //   3 operands  fleq_read A, B and A's first column on every work column (3 heads);
 //               fleq_elementwise (add, sub, copy); the product keys (+-A's columns, or
 //               +-s e_t for scale); the result gates (destination shape, op family, .int)
-//   4 products  fleq_product A^T B / s B and fleq_transpose A^T (2 heads); res = the gated
-//               result, or the integer snap of an .int result; +-A^T as the next keys
-//   5 matmul    fleq_product (A^T)^T B (1 head); res += the gated A B
-//   6 write     fleq_write res to the destination (1 head); increment (next = pc + 1)
-//   7 flag      fleq_read the flag cell after the write (1 head); flag = [x <= 0]
-//   8 branch    pc = flag ? target : next; clear the temporaries
+//   4 products  fleq_product A^T B / s B, fleq_transpose A^T, fleq_matmul A B (3 heads);
+//               res = the gated result of the selected family
+//   5 write     fleq_write res to the destination (1 head); increment (next = pc + 1)
+//   6 flag      fleq_read the flag cell after the write (1 head); fleq_flag [x <= 0];
+//               fleq_int_snap of every .int cell in place
+//   7 branch    pc = flag ? target : next; clear the temporaries
 #pragma once
 #include <string>
 #include <vector>

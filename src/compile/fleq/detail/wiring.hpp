@@ -46,25 +46,4 @@ inline void add_bit_and(FfnSpec& ffn, int x, int c, int out) {
   ffn.add_output(out, ffn.add_unit(Rational(-1, 2), {{c, 1}, {x, Rational(1, 2)}}), 1);
 }
 
-// out += g round(x) for a 0/1 gate g and x within 1/4 of an integer m in [-K, K]:
-//   sum_{j=0}^{K-1} sum_{s=+-1} 2 s [relu(s x - j - 1/4) - relu(s x - j - 3/4)]
-// (each step j < |m| on the side s = sign(m) contributes exactly 1, every other 0), with
-// every unit shifted by -M (1 - g), M > 2K + |x|, so g = 0 gives exactly 0. 4K units.
-inline void add_gated_int_snap(FfnSpec& ffn, int x, int gate, int out, int K, const Rational& M) {
-  for (int j = 0; j < K; ++j)
-    for (const int s : {1, -1}) {
-      ffn.add_output(out, ffn.add_unit(-M - j - Rational(1, 4), {{gate, M}, {x, s}}), 2 * s);
-      ffn.add_output(out, ffn.add_unit(-M - j - Rational(3, 4), {{gate, M}, {x, s}}), -2 * s);
-    }
-}
-
-// out += [x <= 0] on the work columns for x within 1/4 of an integer (flat-topped:
-// 1 - 2 relu(x - 1/4) + 2 relu(x - 3/4) is 1 for x <= 1/4 and 0 for x >= 3/4), and 0 off
-// them, where |x| <= G < M shifts both ReLUs off. Three units.
-inline void add_int_flag(FfnSpec& ffn, int x, int is_work, int out, const Rational& M) {
-  ffn.add_output(out, identity_unit(ffn, is_work), 1);
-  ffn.add_output(out, ffn.add_unit(-M - Rational(1, 4), {{is_work, M}, {x, 1}}), -2);
-  ffn.add_output(out, ffn.add_unit(-M - Rational(3, 4), {{is_work, M}, {x, 1}}), 2);
-}
-
 }  // namespace loopcert::compile::fleq::detail
