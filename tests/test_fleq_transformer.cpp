@@ -252,7 +252,7 @@ TEST_CASE("FLEQ transformer: the loop's shape", "[fleq][transformer]") {
   CHECK(s.heads_per_layer == std::vector<int>{1, 0, 3, 3, 1, 1, 0});
   CHECK(s.layer_names == std::vector<std::string>{"fetch", "decode", "operands", "products", "write", "flag", "branch"});
   if (std::getenv("LOOPCERT_FLEQ_REPORT"))
-    for (const char* name : {"subleq/gcd.fq", "linalg/newton_a3.fq", "icl/sgd_linear.fq"}) {
+    for (const char* name : {"subleq/gcd.fq", "linalg/newton_a3.fq", "icl/sgd_linear.fq", "linalg/products.fq"}) {
       const fq::FleqProgram q = fq::load_fq(kExamples + name);
       const cf::CompiledFleq c = cf::compile_fleq(q);
       const cf::LoopShape t = cf::loop_shape(c.loop);

@@ -4,8 +4,8 @@
 // compile/fleq/loop.hpp.
 //
 // Instructions covered so far: add, sub, copy (real and .int cells), tmatmul, matmul,
-// scale, transpose (real cells, fleq_product / fleq_transpose heads), `if F <= 0 goto`,
-// `goto`, `halt` and falling off the end. The others (hadamard,
+// scale, hadamard, transpose (real cells, the product heads), `if F <= 0 goto`, `goto`,
+// `halt` and falling off the end. The others (
 // transpose, the elementwise functions) are refused by `unsupported_instruction`.
 #pragma once
 #include <optional>

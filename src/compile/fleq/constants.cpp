@@ -45,6 +45,8 @@ FleqConstants fleq_constants(const isa::fleq::FleqProgram& program, const Layout
   const double u_product = options.unit_roundoff > 0 ? options.unit_roundoff : 0x1p-200;
   c.product_scale_log2 = bounds::fleq_product_best_scale(rows, rows, S, n, u_product);
   c.matmul_scale_log2 = bounds::fleq_matmul_best_scale(rows, to_double(program.bound), to_double(program.bound), n, u_product);
+  const double G2 = to_double(program.bound) * to_double(program.bound);
+  c.hadamard_scale_log2 = bounds::fleq_product_best_scale(rows, 1, G2 * bounds::kProductRoundUp, n, u_product);
   c.transpose_scale_log2 = bounds::fleq_transpose_best_scale(rows, rows, to_double(program.bound), n, u_product);
   c.product_error = std::max(bounds::fleq_product_total(rows, rows, S, n, std::ldexp(1.0, c.product_scale_log2), u_product),
                              bounds::fleq_matmul_total(rows, to_double(program.bound), to_double(program.bound), n,

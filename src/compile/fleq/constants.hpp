@@ -33,6 +33,7 @@ struct FleqConstants {
   Rational snap_gate;        // fleq_int_snap, ceil(G') + K + 2 (bounds::fleq_int_snap_gate)
   int product_scale_log2 = 0;  // the product's C = 2^c (bounds::fleq_product_best_scale for S = rows G^2)
   int transpose_scale_log2 = 0;  // bounds::fleq_transpose_best_scale (S = G)
+  int hadamard_scale_log2 = 0;   // bounds::fleq_product_best_scale for one pair, S = G^2
   int matmul_scale_log2 = 0;     // bounds::fleq_matmul_best_scale (q = rows, G_A = G_B = G)
   double product_error = 0;    // bounds::fleq_product_total at that C (0 when the program has no product)
   blocks::BlockParams controller;  // the SUBLEQ controller blocks (fetch snap, correct)

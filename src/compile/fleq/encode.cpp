@@ -28,7 +28,7 @@ void put_command(Matrix<Rational>& X, const Layout& layout, const Geometry& g, c
   if (fall_off) in.op = Op::halt;
   else in = program.instructions[static_cast<std::size_t>(i)];
   const bool writes = in.op == Op::add || in.op == Op::sub || in.op == Op::copy || in.op == Op::tmatmul || in.op == Op::scale ||
-                      in.op == Op::matmul || in.op == Op::transpose;
+                      in.op == Op::matmul || in.op == Op::transpose || in.op == Op::hadamard;
   auto cell_code = [&](int cell) { return position_code(g.cell_column(cell < 0 ? g.never_cell() : cell), L); };
   put(X, layout.block("cmd_a"), col, cell_code(in.a));  // also fetched into ins_s (no offsets)
   put(X, layout.block("cmd_b"), col, cell_code(in.b));
@@ -46,6 +46,7 @@ void put_command(Matrix<Rational>& X, const Layout& layout, const Geometry& g, c
   X(layout.row("cmd_keya"), col) = in.op == Op::tmatmul || in.op == Op::matmul || in.op == Op::transpose ? 1 : -1;
   X(layout.row("cmd_matmul"), col) = in.op == Op::matmul ? 1 : -1;
   X(layout.row("cmd_transpose"), col) = in.op == Op::transpose ? 1 : -1;
+  X(layout.row("cmd_hadamard"), col) = in.op == Op::hadamard ? 1 : -1;
   X(layout.row("cmd_scale"), col) = in.op == Op::scale ? 1 : -1;
   X(layout.row("cmd_w"), col) = writes ? 1 : -1;
   const isa::fleq::Cell* dest = writes ? &program.cells[static_cast<std::size_t>(in.c)] : nullptr;
@@ -78,8 +79,10 @@ Matrix<Rational> encode(const Layout& layout, const isa::fleq::FleqProgram& prog
     X(layout.row("is_pos"), t) = 1;
     X(layout.row("is_neg"), W + t) = 1;
     X(layout.row("onehot", t), t) = 1;
+    X(layout.row("onehot_neg", t), W + t) = 1;
+    X(layout.row("sign"), t) = 1;
+    X(layout.row("sign"), W + t) = -1;
     if (t < g.rows) {  // the product's pairs: one per result row
-      X(layout.row("onehot_neg", t), W + t) = 1;
       X(layout.row("slot", t), t) = 1;
       X(layout.row("slot", t), W + t) = -1;
       X(layout.row("onehot_q", t), t) = 1;

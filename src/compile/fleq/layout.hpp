@@ -22,6 +22,7 @@ struct Geometry {
   int offset_bits = 0; // log2(width)
   int cells = 0;       // program cells (the two constants follow them)
   int instructions = 0;
+  bool hadamard = false;  // the program uses hadamard: one product head per row is built
 
   int never_cell() const { return cells; }
   int always_cell() const { return cells + 1; }
@@ -43,19 +44,21 @@ Geometry geometry(const isa::fleq::FleqProgram& program);
 //     onehot (width: e_t on work column t), onehot_neg (rows: e_t on twin column t),
 //     slot (rows: +e_t on work column t, -e_t on its twin: the product's pairs),
 //     onehot_q (rows: e_t on work column t and its twin: the transpose's queries),
+//     sign (+1 on the work block, -1 on its twin: the hadamard heads' values),
 //     pair_pos, pair_neg (1 on the columns of pairs t < rows), offset (offset_bits: 2 on
 //     the 1 bits of t on work column t and its twin; only when width > 1)
 //   command fields (command columns; +-1): cmd_a, cmd_b, cmd_c, cmd_f, cmd_p (L each),
 //     cmd_add, cmd_sub, cmd_copy, cmd_keya (tmatmul, matmul,
 //     transpose: the first operand's columns are the product's keys), cmd_scale,
-//     cmd_matmul, cmd_transpose (the opcode), cmd_w (writes), cmd_rows (rows: +1 for the destination's rows), cmd_cols (width)
+//     cmd_matmul, cmd_transpose, cmd_hadamard (the opcode), cmd_w (writes), cmd_rows (rows: +1 for the destination's rows), cmd_cols (width)
 //   state: val (rows; memory columns), pc (L; every work column)
 //   per-loop temporaries, zero between loops: ins_* (fetched fields; ins_s is the first
 //     operand's pointer without offsets), sel_add, sel_sub, sel_copy, row_on (rows),
 //     col_on, write_on (0/1), key_a_pos, key_a_neg (1), key_s_pos, key_s_neg
 //     (rows), sel_mm, sel_tr: the products' key and result gates, opa, opb, sv, key,
 //     prod (A^T B, s B), at (A^T), prod_mm (A B), gate_tr, gate_mm (rows), ew,
-//     gate_real (rows), res (rows), wbuf (rows), whit, next (L), fq (rows),
+//     gate_real (rows), res (rows), sel_hd, key_h_pos, key_h_neg (width), gate_hd (rows)
+//     and, for a program with hadamard, had_key<i>, had_query<i> (width), had<i> (1), wbuf (rows), whit, next (L), fq (rows),
 //     flag
 Layout fleq_layout(const isa::fleq::FleqProgram& program);
 

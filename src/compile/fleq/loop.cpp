@@ -54,7 +54,7 @@ LayerSpec decode_layer(const Layout& layout, const Geometry& g) {
   const int work = w.row(layout, "is_work");
   for (const auto& [field, sel] : std::vector<std::pair<std::string, std::string>>{
            {"ins_add", "sel_add"}, {"ins_sub", "sel_sub"}, {"ins_copy", "sel_copy"},
-           {"ins_matmul", "sel_mm"}, {"ins_transpose", "sel_tr"}})
+           {"ins_matmul", "sel_mm"}, {"ins_transpose", "sel_tr"}, {"ins_hadamard", "sel_hd"}})
     detail::add_bit01(ffn, w.row(layout, field), work, w.out(layout, sel));
   for (int i = 0; i < g.rows; ++i) detail::add_bit01(ffn, w.row(layout, "ins_rows", i), work, w.out(layout, "row_on", i));
   // Only the work block writes (its twin's pointer would tie with it).
@@ -65,6 +65,10 @@ LayerSpec decode_layer(const Layout& layout, const Geometry& g) {
   // The product's key gates: the first operand's columns (tmatmul) or s e_t (scale), +- on the pairs.
   detail::add_bit_and(ffn, w.row(layout, "ins_keya"), w.row(layout, "pair_pos"), w.out(layout, "key_a_pos"));
   detail::add_bit_and(ffn, w.row(layout, "ins_keya"), w.row(layout, "pair_neg"), w.out(layout, "key_a_neg"));
+  for (int t = 0; t < g.width; ++t) {
+    detail::add_bit_and(ffn, w.row(layout, "ins_hadamard"), w.row(layout, "onehot", t), w.out(layout, "key_h_pos", t));
+    detail::add_bit_and(ffn, w.row(layout, "ins_hadamard"), w.row(layout, "onehot_neg", t), w.out(layout, "key_h_neg", t));
+  }
   for (int l = 0; l < g.rows; ++l) {
     detail::add_bit_and(ffn, w.row(layout, "ins_scale"), w.row(layout, "onehot", l), w.out(layout, "key_s_pos", l));
     detail::add_bit_and(ffn, w.row(layout, "ins_scale"), w.row(layout, "onehot_neg", l), w.out(layout, "key_s_neg", l));
@@ -84,7 +88,7 @@ LayerSpec decode_layer(const Layout& layout, const Geometry& g) {
       ffn.add_output(r, ffn.add_unit(0, {{w.row(layout, "offset", b - (L - g.offset_bits)), 1}, {neg, -2}}), 1);
     detail::add_gated_pass(ffn, {r}, neg, r, 2, -1);
   }
-  w.spec.merge(clear(layout, "clear_fields", {"ins_add", "ins_sub", "ins_copy", "ins_keya", "ins_scale", "ins_matmul", "ins_transpose", "ins_w", "ins_rows", "ins_cols"}));
+  w.spec.merge(clear(layout, "clear_fields", {"ins_add", "ins_sub", "ins_copy", "ins_keya", "ins_scale", "ins_matmul", "ins_transpose", "ins_hadamard", "ins_w", "ins_rows", "ins_cols"}));
   return w.spec;
 }
 
@@ -95,10 +99,11 @@ LayerSpec gates(const Layout& layout, const Geometry& g) {
   Wiring w("result_gates", layout);
   auto& ffn = w.spec.ffn;
   const int col_on = w.row(layout, "col_on");
-  const int mm = w.row(layout, "sel_mm"), tr = w.row(layout, "sel_tr");
+  const int mm = w.row(layout, "sel_mm"), tr = w.row(layout, "sel_tr"), hd = w.row(layout, "sel_hd");
   for (int i = 0; i < g.rows; ++i) {
     const int row_on = w.row(layout, "row_on", i);
-    ffn.add_output(w.out(layout, "gate_real", i), ffn.add_unit(-1, {{row_on, 1}, {col_on, 1}, {mm, -1}, {tr, -1}}), 1);
+    ffn.add_output(w.out(layout, "gate_real", i), ffn.add_unit(-1, {{row_on, 1}, {col_on, 1}, {mm, -1}, {tr, -1}, {hd, -1}}), 1);
+    ffn.add_output(w.out(layout, "gate_hd", i), ffn.add_unit(-2, {{row_on, 1}, {col_on, 1}, {hd, 1}}), 1);
     ffn.add_output(w.out(layout, "gate_tr", i), ffn.add_unit(-2, {{row_on, 1}, {col_on, 1}, {tr, 1}}), 1);
     ffn.add_output(w.out(layout, "gate_mm", i), ffn.add_unit(-2, {{row_on, 1}, {col_on, 1}, {mm, 1}}), 1);
   }
@@ -117,6 +122,16 @@ LayerSpec product_keys(const Layout& layout, const Geometry& g, const FleqConsta
     detail::add_gated_pass(ffn, {s}, w.row(layout, "key_s_pos", l), key, c.select_gate);
     detail::add_gated_pass(ffn, {s}, w.row(layout, "key_s_neg", l), key, c.select_gate, -1);
   }
+  // hadamard, row i: keys A_it e_t (+- on the work block and its twin), queries B_ij e_j.
+  if (g.hadamard)
+    for (int i = 0; i < g.rows; ++i)
+      for (int t = 0; t < g.width; ++t) {
+        const std::string s = std::to_string(i);
+        const int key = w.out(layout, "had_key" + s, t), a = w.row(layout, "opa", i);
+        detail::add_gated_pass(ffn, {a}, w.row(layout, "key_h_pos", t), key, c.select_gate);
+        detail::add_gated_pass(ffn, {a}, w.row(layout, "key_h_neg", t), key, c.select_gate, -1);
+        detail::add_gated_pass(ffn, {w.row(layout, "opb", i)}, w.row(layout, "onehot", t), w.out(layout, "had_query" + s, t), c.select_gate);
+      }
   return w.spec;
 }
 
@@ -130,6 +145,7 @@ LayerSpec result_layer(const Layout& layout, const Geometry& g, const FleqConsta
     detail::add_gated_pass(ffn, {w.row(layout, "ew", i), w.row(layout, "prod", i)}, w.row(layout, "gate_real", i), res, c.select_gate);
     detail::add_gated_pass(ffn, {w.row(layout, "at", i)}, w.row(layout, "gate_tr", i), res, c.select_gate);
     detail::add_gated_pass(ffn, {w.row(layout, "prod_mm", i)}, w.row(layout, "gate_mm", i), res, c.select_gate);
+    if (g.hadamard) detail::add_gated_pass(ffn, {w.row(layout, "had" + std::to_string(i))}, w.row(layout, "gate_hd", i), res, c.select_gate);
   }
   return w.spec;
 }
@@ -147,7 +163,7 @@ LoopSpec fleq_loop(const Layout& layout, const Geometry& g, const FleqConstants&
   const ReadPlan fetch{"fetch", "pc",
                        {{"cmd_a", "ins_a"}, {"cmd_b", "ins_b"}, {"cmd_c", "ins_c"}, {"cmd_f", "ins_f"}, {"cmd_p", "ins_p"},
                         {"cmd_add", "ins_add"}, {"cmd_sub", "ins_sub"}, {"cmd_copy", "ins_copy"}, {"cmd_keya", "ins_keya"},
-                        {"cmd_scale", "ins_scale"}, {"cmd_matmul", "ins_matmul"}, {"cmd_transpose", "ins_transpose"}, {"cmd_a", "ins_s"}, {"cmd_w", "ins_w"},
+                        {"cmd_scale", "ins_scale"}, {"cmd_matmul", "ins_matmul"}, {"cmd_transpose", "ins_transpose"}, {"cmd_hadamard", "ins_hadamard"}, {"cmd_a", "ins_s"}, {"cmd_w", "ins_w"},
                         {"cmd_rows", "ins_rows"}, {"cmd_cols", "ins_cols"}}};
   loop.layers.push_back(merged(layout, "fetch", {read(layout, fetch, c.controller), correct(layout, {"correct_pc", {"pc"}}, c.controller)}));
   loop.layers.push_back(merged(layout, "decode", {decode_layer(layout, g)}));
@@ -155,17 +171,31 @@ LoopSpec fleq_loop(const Layout& layout, const Geometry& g, const FleqConstants&
                                {fleq_read(layout, data_read("read_a", "ins_a", "opa", c)), fleq_read(layout, data_read("read_b", "ins_b", "opb", c)),
                                 fleq_read(layout, data_read("read_s", "ins_s", "sv", c)), product_keys(layout, g, c),
                                 fleq_elementwise(layout, {"fleq_elementwise", "opa", "opb", "ew", "sel_add", "sel_sub", "sel_copy", c.select_gate}),
-                                gates(layout, g), clear(layout, "clear_selectors", {"sel_add", "sel_sub", "sel_copy", "row_on", "col_on", "sel_mm", "sel_tr", "ins_a", "ins_b", "ins_s",
-                                                                      "key_a_pos", "key_a_neg", "key_s_pos", "key_s_neg"})}));
+                                gates(layout, g), clear(layout, "clear_selectors", {"sel_add", "sel_sub", "sel_copy", "row_on", "col_on", "sel_mm", "sel_tr", "sel_hd", "ins_a", "ins_b", "ins_s",
+                                                                      "key_a_pos", "key_a_neg", "key_s_pos", "key_s_neg", "key_h_pos", "key_h_neg"})}));
   const ProductPlan product{"fleq_product", "key", "opb", "slot", "prod", c.product_scale_log2, 1};
   const TransposePlan transpose{"fleq_transpose", "key", "onehot_q", "slot", "at", c.transpose_scale_log2, 1};
   const MatmulPlan matmul{"fleq_matmul", "slot", "opb", "key", "prod_mm", c.matmul_scale_log2, 1};
-  loop.layers.push_back(merged(layout, "products", {fleq_product(layout, product), fleq_transpose(layout, transpose), fleq_matmul(layout, matmul),
-                                                    result_layer(layout, g, c),
-                                                    clear(layout, "clear_operands", {"opa", "opb", "sv", "key", "ew", "gate_real", "gate_tr", "gate_mm"})}));
+  std::vector<LayerSpec> products = {fleq_product(layout, product), fleq_transpose(layout, transpose), fleq_matmul(layout, matmul),
+                                     result_layer(layout, g, c),
+                                     clear(layout, "clear_operands", {"opa", "opb", "sv", "key", "ew", "gate_real", "gate_tr", "gate_mm", "gate_hd"})};
+  std::vector<std::string> hadamard_rows;
+  if (g.hadamard)
+    for (int i = 0; i < g.rows; ++i) {
+      // One pair per query column: its key A_ij e_j meets the query B_ij e_j only there, so
+      // column j sees fleq_product with p = 1 and the score A_ij B_ij / C.
+      const std::string s = std::to_string(i);
+      products.push_back(fleq_product(layout, {"fleq_hadamard" + s, "had_key" + s, "had_query" + s, "sign", "had" + s, c.hadamard_scale_log2, 1}));
+      hadamard_rows.insert(hadamard_rows.end(), {"had_key" + s, "had_query" + s});
+    }
+  if (!hadamard_rows.empty()) products.push_back(clear(layout, "clear_hadamard", hadamard_rows));
+  loop.layers.push_back(merged(layout, "products", products));
+  std::vector<std::string> destination_clears = {"ins_c", "prod", "at", "prod_mm"};
+  if (g.hadamard)
+    for (int i = 0; i < g.rows; ++i) destination_clears.push_back("had" + std::to_string(i));
   const FleqWritePlan write{"fleq_write", "ins_c", "res", "val", "wbuf", "whit", "write_on", "pos", "is_mem", c.write_lambda, c.write_gate};
   loop.layers.push_back(merged(layout, "write", {fleq_write(layout, write), increment(layout, {"increment", "pc", "next", "is_work"}),
-                                                 clear(layout, "clear_destination", {"ins_c", "prod", "at", "prod_mm"})}));
+                                                 clear(layout, "clear_destination", destination_clears)}));
   // The flag is read before the .int cells are snapped in place (fleq_flag is flat within
   // 1/4 of an integer, so the written value's leak does not matter).
   loop.layers.push_back(merged(layout, "flag", {fleq_read(layout, data_read("read_flag", "ins_f", "fq", c)),
