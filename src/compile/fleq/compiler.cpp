@@ -1,0 +1,27 @@
+#include "compile/fleq/compiler.hpp"
+
+#include <stdexcept>
+
+namespace loopcert::compile::fleq {
+
+std::optional<std::string> unsupported_instruction(const isa::fleq::FleqProgram& program) {
+  using isa::fleq::Op;
+  for (const auto& in : program.instructions) {
+    if (in.op == Op::add || in.op == Op::sub || in.op == Op::copy || in.op == Op::tmatmul || in.op == Op::scale || in.op == Op::matmul || in.op == Op::transpose || in.op == Op::hadamard || in.op == Op::none || in.op == Op::halt) continue;
+    return program.source + ":" + std::to_string(in.line) + ": '" + isa::fleq::op_name(in.op) +
+           "' has no block in the FLEQ transformer yet (covered: add, sub, copy, tmatmul, matmul, scale, hadamard, transpose, jumps, halt)";
+  }
+  return std::nullopt;
+}
+
+CompiledFleq compile_fleq(const isa::fleq::FleqProgram& program, const CompileOptions& options) {
+  if (auto why = unsupported_instruction(program)) throw std::invalid_argument(*why);
+  const Geometry g = geometry(program);
+  Layout layout = fleq_layout(program);
+  FleqConstants constants = fleq_constants(program, layout, options);
+  Matrix<Rational> X0 = encode(layout, program, isa::fleq::initial_state(program));
+  LoopSpec loop = fleq_loop(layout, g, constants);
+  return {std::move(layout), g, std::move(constants), std::move(X0), std::move(loop)};
+}
+
+}  // namespace loopcert::compile::fleq

@@ -1,0 +1,66 @@
+#include "compile/fleq/constants.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+#include "bounds/fleq_elementwise.hpp"
+#include "bounds/fleq_flag.hpp"
+#include "bounds/fleq_int_snap.hpp"
+#include "bounds/fleq_matmul.hpp"
+#include "bounds/fleq_product.hpp"
+#include "bounds/fleq_transpose.hpp"
+#include "bounds/fleq_read.hpp"
+#include "bounds/fleq_write.hpp"
+#include "bounds/read.hpp"
+
+namespace loopcert::compile::fleq {
+
+FleqConstants fleq_constants(const isa::fleq::FleqProgram& program, const Layout& layout, const CompileOptions& options) {
+  FleqConstants c;
+  if (denominator(program.int_bound) != 1 || program.int_bound < 0)
+    throw std::invalid_argument(".intbound " + to_string(program.int_bound) + " is not a non-negative integer");
+  if (program.int_bound > options.max_int_bound)
+    throw std::invalid_argument(".intbound " + to_string(program.int_bound) + ": the integer snap needs 4 K + 2 hidden units per data row; the compiler builds it for K <= " +
+                                std::to_string(options.max_int_bound));
+  c.int_bound = static_cast<int>(numerator(program.int_bound));
+  c.data_bound = std::max({program.bound, program.int_bound, Rational(1)});
+  const double G = to_double(c.data_bound);
+  const int n = layout.columns();
+  const double u = std::max(options.unit_roundoff, 0x1p-900);
+  c.leak_target = G * u;
+  c.read_lambda = Rational(bounds::fleq_read_temperature_eighths(n, G, c.leak_target), 8);
+  c.write_lambda = Rational(bounds::fleq_write_temperature_eighths(n, G, c.leak_target), 8);
+  c.read_gate = 2 * c.data_bound;   // bounds::fleq_read_gate
+  c.write_gate = 3 * c.data_bound;  // bounds::fleq_write_gate
+  c.select_gate = 4 * c.data_bound; // bounds::fleq_elementwise_gate
+  c.flag_gate = Rational(static_cast<long>(bounds::fleq_flag_gate(G)));
+  c.snap_gate = Rational(static_cast<long>(bounds::fleq_int_snap_gate(G, c.int_bound)));
+  c.controller.lambda = c.read_lambda;
+  // The product's scale from the declared .bound of real cells (products never meet .int
+  // cells), the row count and n; never the data.
+  int rows = 1;
+  for (const auto& cell : program.cells) rows = std::max(rows, cell.shape.rows);
+  const double S = bounds::fleq_product_score_bound(rows, to_double(program.bound), to_double(program.bound));
+  const double u_product = options.unit_roundoff > 0 ? options.unit_roundoff : 0x1p-200;
+  c.product_scale_log2 = bounds::fleq_product_best_scale(rows, rows, S, n, u_product);
+  c.matmul_scale_log2 = bounds::fleq_matmul_best_scale(rows, to_double(program.bound), to_double(program.bound), n, u_product);
+  const double G2 = to_double(program.bound) * to_double(program.bound);
+  c.hadamard_scale_log2 = bounds::fleq_product_best_scale(rows, 1, G2 * bounds::kProductRoundUp, n, u_product);
+  c.transpose_scale_log2 = bounds::fleq_transpose_best_scale(rows, rows, to_double(program.bound), n, u_product);
+  c.product_error = std::max(bounds::fleq_product_total(rows, rows, S, n, std::ldexp(1.0, c.product_scale_log2), u_product),
+                             bounds::fleq_matmul_total(rows, to_double(program.bound), to_double(program.bound), n,
+                                                       std::ldexp(1.0, c.matmul_scale_log2), u_product));
+  c.read_error = bounds::fleq_read_output(n, to_double(c.read_lambda), G);
+  c.write_error = bounds::fleq_write_output(n, to_double(c.write_lambda), G, to_double(c.write_gate));
+  // The fetch snaps its copy when the leak is below the snap threshold (proofs/read.md).
+  if (!(bounds::read_attention(n, layout.address_bits(), to_double(c.read_lambda), 0) <= to_double(c.controller.snap) / 2))
+    throw std::invalid_argument("the fetch temperature does not reach the read's snap threshold");
+  // An .int result is the sum of two operands, each a stored value (write error) read
+  // once more (read error); fleq_int_snap and fleq_flag are exact within 1/4.
+  if (!(2 * (c.read_error + c.write_error) <= 1.0 / 8))
+    throw std::invalid_argument("the read and write leaks do not stay below the integer snap's 1/4");
+  return c;
+}
+
+}  // namespace loopcert::compile::fleq

@@ -1,0 +1,48 @@
+// The constants of the FLEQ loop's weights. They follow from the program's declared
+// `.bound`, `.intbound`, the punchcard's size n and the unit roundoff the weights are
+// built for - never from the data (FLEQ.md section 4).
+#pragma once
+#include <string>
+
+#include "blocks/params.hpp"
+#include "core/rational.hpp"
+#include "isa/fleq/program.hpp"
+#include "tf/layout.hpp"
+
+namespace loopcert::compile::fleq {
+
+struct CompileOptions {
+  // The unit roundoff of the scalar the transformer will run at: the addressing
+  // temperature is chosen so that a read's softmax leak is at most `data bound * u`,
+  // i.e. at the level of the scalar's own rounding (0x1p-53: double).
+  double unit_roundoff = 0x1p-53;
+  // The largest .intbound whose integer snap (4 K + 2 hidden units per data row) the compiler builds.
+  int max_int_bound = 1024;
+};
+
+struct FleqConstants {
+  Rational data_bound;       // G' = max(.bound, .intbound, 1): every entry of every val row
+  int int_bound = 0;         // K: the integer snap's range [-K, K]
+  double leak_target = 0;    // eps = G' u: the per-read leak the temperatures are chosen for
+  Rational read_lambda;      // fetch, operand and flag reads (bounds::fleq_read_temperature_eighths)
+  Rational write_lambda;     // the write (bounds::fleq_write_temperature_eighths)
+  Rational read_gate;        // fleq_read's clear, 2 G'
+  Rational write_gate;       // fleq_write's C_w, 3 G'
+  Rational select_gate;      // elementwise and result gates, 4 G'
+  Rational flag_gate;        // fleq_flag, ceil(G') + 1 (bounds::fleq_flag_gate)
+  Rational snap_gate;        // fleq_int_snap, ceil(G') + K + 2 (bounds::fleq_int_snap_gate)
+  int product_scale_log2 = 0;  // the product's C = 2^c (bounds::fleq_product_best_scale for S = rows G^2)
+  int transpose_scale_log2 = 0;  // bounds::fleq_transpose_best_scale (S = G)
+  int hadamard_scale_log2 = 0;   // bounds::fleq_product_best_scale for one pair, S = G^2
+  int matmul_scale_log2 = 0;     // bounds::fleq_matmul_best_scale (q = rows, G_A = G_B = G)
+  double product_error = 0;    // bounds::fleq_product_total at that C (0 when the program has no product)
+  blocks::BlockParams controller;  // the SUBLEQ controller blocks (fetch snap, correct)
+  double read_error = 0;     // bounds::fleq_read_output at read_lambda (exact arithmetic)
+  double write_error = 0;    // bounds::fleq_write_output at write_lambda
+};
+
+// Throws std::invalid_argument with a reason when the constants cannot be built (e.g.
+// an .intbound above options.max_int_bound, or a leak the integer cells cannot absorb).
+FleqConstants fleq_constants(const isa::fleq::FleqProgram& program, const Layout& layout, const CompileOptions& options);
+
+}  // namespace loopcert::compile::fleq
