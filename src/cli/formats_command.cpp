@@ -3,6 +3,7 @@
 // Then the rest.
 #include "cli/formats_command.hpp"
 
+#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
 #include <algorithm>
