@@ -38,7 +38,9 @@ class LockstepRun {
   LockstepRun(const compile::LoopTarget& target, const RunOptions& options)
       : c_(*target.compiled), o_(options), machine_(target.machine()),
         tf_(instantiate<T>(c_.loop, std::is_same_v<T, Rational> ? AttentionMode::Hardmax : AttentionMode::Softmax, options.lambda)),
-        X_(to_scalar<T>(c_.X0)), written_(written_rows(c_.loop)) {
+        X_(to_scalar<T>(c_.X0)) {
+    // The rows each layer writes: only the tracking and the decomposition need them.
+    if ((options.track_layers && target.hardmax_reference) || options.decompose) written_ = written_rows(c_.loop);
     if (options.track_layers && target.hardmax_reference) tracker_.emplace(c_, written_);
     if (options.decompose) decomposer_ = std::make_unique<Decomposer>(c_, options.lambda, written_);
   }
