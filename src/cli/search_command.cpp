@@ -11,9 +11,9 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
-#include "bounds/subleq_loop.hpp"
 #include "analysis/search.hpp"
 #include "cli/program_source.hpp"
+#include "compile/subleq/target.hpp"
 #include "core/scalar_name.hpp"
 #include "core/input_error.hpp"
 #include "tf/layout.hpp"
@@ -125,11 +125,6 @@ analysis::SearchCommon common_of(const SearchArgs& args) {
   return c;
 }
 
-Rational default_lambda(const isa::SubleqProgram& p, const blocks::BlockParams& params) {
-  const Layout layout(p.scratch, p.cells(), p.command_count());
-  return parse_rational(fmt::format("{}", bounds::default_lambda(layout.columns(), layout.address_bits(), compile::loop_constants(params))));
-}
-
 template <class Fn>
 auto guarded(const isa::SubleqProgram& program, Fn&& fn) {
   try {
@@ -139,15 +134,21 @@ auto guarded(const isa::SubleqProgram& program, Fn&& fn) {
   }
 }
 
+// The program as a search target (compiled once; the temperature is a run option).
+compile::LoopTarget target_of(const isa::SubleqProgram& program) {
+  return guarded(program, [&] { return compile::subleq_target(program, blocks::BlockParams{}); });
+}
+
 int search_precision(const SearchArgs& args) {
   const BitsRange bits = parse_bits_range(args.bits.empty() ? "2..64" : args.bits);
   isa::SubleqProgram program = load_program(args.source);
   check_transformer_size(program);
   analysis::SearchCommon common = common_of(args);
+  const compile::LoopTarget target = target_of(program);
   const bool given = !args.lambda.empty();
-  const Rational lambda = given ? parse_positive("--lambda", args.lambda) : default_lambda(program, common.params);
-  const auto s = guarded(program, [&] { return analysis::search_precision(program, lambda, bits.lo, bits.hi, common); });
-  const double predicted_lambda = analysis::predicted_lambda_exact(program, common.params, Rational(1, 2));
+  const Rational lambda = given ? parse_positive("--lambda", args.lambda) : target.predict.default_lambda;
+  const auto s = guarded(program, [&] { return analysis::search_precision(target, lambda, bits.lo, bits.hi, common); });
+  const double predicted_lambda = analysis::predicted_lambda_exact(target.predict, Rational(1, 2));
   const double ratio = (s.bits_min && s.predicted_bits > 0) ? double(s.predicted_bits) / double(*s.bits_min) : NAN;
   if (args.json) {
     nlohmann::json j;
@@ -207,7 +208,8 @@ int search_lambda(const SearchArgs& args) {
   isa::SubleqProgram program = load_program(args.source);
   check_transformer_size(program);
   analysis::SearchCommon common = common_of(args);
-  const auto s = guarded(program, [&] { return analysis::search_lambda(program, scalar, resolution, cap, common); });
+  const compile::LoopTarget target = target_of(program);
+  const auto s = guarded(program, [&] { return analysis::search_lambda(target, scalar, resolution, cap, common); });
   const double ratio = s.lambda_min ? s.predicted_lambda / to_double(*s.lambda_min) : NAN;
   if (args.json) {
     nlohmann::json j;
@@ -262,7 +264,8 @@ int search_grid(const SearchArgs& args) {
   isa::SubleqProgram program = load_program(args.source);
   check_transformer_size(program);
   analysis::SearchCommon common = common_of(args);
-  const auto s = guarded(program, [&] { return analysis::search_grid(program, bits.lo, bits.hi, lr.a, lr.b, lr.step, common); });
+  const compile::LoopTarget target = target_of(program);
+  const auto s = guarded(program, [&] { return analysis::search_grid(target, bits.lo, bits.hi, lr.a, lr.b, lr.step, common); });
   std::string csv = "bits,lambda,agree,first_divergent_loop,field,loops,predicted\n";
   const std::size_t w = s.lambdas.size();
   for (std::size_t i = 0; i < s.cells.size(); ++i) {
