@@ -22,3 +22,7 @@ echo "== 4. every lemma against its proved bound (loopcert verify, 200 random in
 echo
 echo "== 5. the sigmoid lemma: x^2 on [-1, 1] from 64 softmax heads, staircase and fitted"
 "$bin" verify sigmoid --f x^2
+echo
+echo "== 6. the error report (loopcert report --quick): verdicts, drift, per-layer errors, phase diagram, attention"
+"$bin" report --quick --out reports/latest
+echo "open reports/latest/index.html (report.md and data.json beside it)"

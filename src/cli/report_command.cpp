@@ -6,7 +6,9 @@
 #include <memory>
 #include <sstream>
 #include <string>
+#include <vector>
 
+#include "report/error_report.hpp"
 #include "report/sigmoid_report.hpp"
 
 namespace loopcert::cli {
@@ -41,11 +43,74 @@ int write_report(const ReportArgs& args) {
   std::cerr << "report: wrote " << args.out << "\n";
   return kSuccess;
 }
+struct ErrorReportArgs {
+  std::vector<std::string> programs;
+  std::string out = "reports/latest";
+  std::string scalars;
+  bool quick = false;
+  int jobs = 2;
+};
+
+std::vector<ScalarSpec> parse_scalar_list(const std::string& text) {
+  std::vector<ScalarSpec> out;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    const auto comma = text.find(',', start);
+    const std::string item = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    if (item.empty()) throw UsageError("--scalars: an empty name in '" + text + "'");
+    try {
+      out.push_back(parse_scalar(item));
+    } catch (const std::invalid_argument& e) {
+      throw UsageError(std::string("--scalars: ") + e.what());
+    }
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return out;
+}
+
+int write_error_report(const ErrorReportArgs& args) {
+  // Flags first, then files.
+  if (args.jobs < 1 || args.jobs > 256) throw UsageError("--jobs: expected 1 to 256 threads");
+  report::ReportOptions o;
+  o.quick = args.quick;
+  o.jobs = args.jobs;
+  o.scalars = args.scalars.empty() ? report::default_scalars(args.quick) : parse_scalar_list(args.scalars);
+  {
+    std::error_code ec;
+    std::filesystem::create_directories(args.out, ec);
+    std::ofstream probe(std::filesystem::path(args.out) / "index.html", std::ios::app);
+    if (ec || !probe) throw UsageError("--out: cannot write into '" + args.out + "'");
+  }
+  for (const auto& path : args.programs) {
+    if (!std::filesystem::is_regular_file(path)) throw UsageError("PROGRAM: '" + path + "' is not a file");
+    o.programs.push_back({std::filesystem::path(path).stem().string(), path, "", "", ""});
+  }
+  if (o.programs.empty()) o.programs = report::default_programs(".", "../shared/compat/official", args.quick);
+  if (o.programs.empty()) throw UsageError("no programs: give PROGRAM files, or run from the repository (examples/subleq)");
+  o.log = [](const std::string& line) { std::cerr << line << "\n"; };
+  std::cerr << "report: " << o.programs.size() << " programs x " << o.scalars.size() << " scalars, searches and a phase diagram\n";
+  const report::ErrorReport r = report::measure(o);
+  report::write_report(r, args.out);
+  std::cout << "report: wrote " << (std::filesystem::path(args.out) / "index.html").string() << ", report.md, data.json, drift.csv, phase.csv\n";
+  return kSuccess;
+}
+
 }  // namespace
 
 void add_report_command(CLI::App& app, Handler& handler) {
-  CLI::App* report = app.add_subcommand("report", "Regenerate a Markdown report of reports/ from the code that measures it");
-  report->require_subcommand(1);
+  CLI::App* report = app.add_subcommand("report", "The error report (HTML with plots, Markdown, JSON; `report sigmoid`: reports/sigmoid.md)");
+  report->require_subcommand(0, 1);
+  auto eargs = std::make_shared<ErrorReportArgs>();
+  report->add_option("PROGRAM", eargs->programs, "SUBLEQ programs (.sq); default: examples/subleq and the authors' four");
+  report->add_option("--out", eargs->out, "directory for index.html, report.md, data.json and the CSVs")->capture_default_str();
+  report->add_option("--scalars", eargs->scalars, "comma-separated scalar names (default: ten families; --quick: five)");
+  report->add_flag("--quick", eargs->quick, "factorial, fibonacci and ftrl at five scalars, a small phase grid (about a minute)");
+  report->add_option("--jobs", eargs->jobs, "runs in parallel (threads)")->capture_default_str();
+  report->callback([&handler, eargs, report] {
+    if (!report->get_subcommands().empty()) return;  // `report sigmoid` set its own handler
+    handler = [eargs] { return write_error_report(*eargs); };
+  });
   auto args = std::make_shared<ReportArgs>();
   CLI::App* sigmoid = report->add_subcommand(
       "sigmoid", "reports/sigmoid.md: every sigmoid target at m = 64 (bounds, errors at double and mpfr:128, smallest m for 1e-3 and 1e-6) and the width trade-off; minutes; progress on stderr");

@@ -1,0 +1,82 @@
+#include "report/error_report_figures.hpp"
+
+#include <fmt/format.h>
+
+namespace loopcert::report {
+
+ReportFigure drift_figure(const ProgramReport& p) {
+  LinePlot plot{"Drift against loop: " + p.name, "loop", "drift (largest |X - enc(state)| on the state rows)", true, {}, {}};
+  for (const auto& v : p.scalars) {
+    Series s{v.scalar, {}, {}, false};
+    for (std::size_t k = 0; k < v.drift.size(); ++k) {
+      s.x.push_back(static_cast<double>(k + 1));
+      s.y.push_back(v.drift[k]);
+    }
+    plot.series.push_back(std::move(s));
+  }
+  plot.references.push_back({"tolerance 0.25", 0.25});
+  return {"drift-" + p.name, plot.title,
+          "After every loop, the largest distance of a state entry (memory, pc) from its ideal +-1, per scalar, on a log "
+          "scale. A run is safe while its curve stays below the tolerance line; a drift of exactly 0 cannot be drawn on "
+          "a log axis and is counted below the title.",
+          render(plot)};
+}
+
+ReportFigure layer_figure(const ProgramReport& p) {
+  BarChart chart{"Per-layer error at double: " + p.name, "largest error over the run", true, {}, {}, ReferenceLine{"tolerance 0.25", 0.25}};
+  for (const auto& b : p.layer_peaks) {
+    chart.labels.push_back(b.layer);
+    chart.values.push_back(b.error);
+  }
+  return {"layers-" + p.name, chart.title,
+          "Each layer's largest error against the ideal (hardmax) punchcard over the rows it writes; a 0 is marked, "
+          "not drawn (log scale).",
+          render(chart)};
+}
+
+ReportFigure phase_figure(const PhaseDiagram& d) {
+  Heatmap h;
+  h.title = "Phase diagram: " + d.program + " (MPFR precision x lambda)";
+  h.x_label = "softmax temperature lambda";
+  h.y_label = "MPFR precision (bits)";
+  h.value_label = "1 agrees, 0 diverges";
+  for (double l : d.lambdas) h.x_ticks.push_back(fmt::format("{:g}", l));
+  for (long b : d.bits) h.y_ticks.push_back(std::to_string(b));
+  for (const auto& row : d.agree) h.values.emplace_back(row.begin(), row.end());
+  h.lo = 0;
+  h.hi = 1;
+  // The predicted boundary: at each lambda, the smallest precision the bounds certify.
+  for (std::size_t j = 0; j < d.lambdas.size(); ++j) {
+    const int p = d.predicted_bits[j];
+    if (p < 0 || d.bits.empty() || p > d.bits.back()) continue;
+    const double row = static_cast<double>(std::max<long>(p, d.bits.front()) - d.bits.front());
+    h.overlay.push_back({static_cast<double>(j), row});
+    h.overlay.push_back({static_cast<double>(j + 1), row});
+  }
+  h.overlay_name = "predicted: the bounds certify every cell above the red line";
+  return {"phase", h.title,
+          "Each cell is one run of search grid: dark where the transformer agrees with the machine at every loop, white "
+          "where it diverges. The red line is the bounds' prediction: the smallest precision they certify at each lambda.",
+          render(h)};
+}
+
+ReportFigure attention_figure(const AttentionMap& a) {
+  Heatmap h;
+  h.title = fmt::format("Attention of head {} (layer {}), loop {}: {}", a.head, a.layer, a.loop, a.program);
+  h.x_label = "query column";
+  h.y_label = "key column";
+  h.value_label = "softmax weight";
+  h.x_ticks = a.columns;
+  h.y_ticks = a.columns;
+  const std::size_t n = a.columns.size();
+  h.values.assign(n, std::vector<double>(n));
+  for (std::size_t t = 0; t < n; ++t)
+    for (std::size_t j = 0; j < n; ++j) h.values[j][t] = a.weights[t][j];
+  h.lo = 0;
+  h.hi = 1;
+  return {"attention-" + a.head, h.title,
+          "The softmax weight each query column (x) gives each key column (y) in this head, in the first loop, at double.",
+          render(h)};
+}
+
+}  // namespace loopcert::report

@@ -1,0 +1,21 @@
+// The figures of the error report, drawn with report/svg.hpp from an ErrorReport.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "report/error_report.hpp"
+#include "report/svg.hpp"
+
+namespace loopcert::report {
+
+struct ReportFigure {
+  std::string id, title, caption;
+  Figure figure;
+};
+
+ReportFigure drift_figure(const ProgramReport& p);
+ReportFigure layer_figure(const ProgramReport& p);
+ReportFigure phase_figure(const PhaseDiagram& d);
+ReportFigure attention_figure(const AttentionMap& a);
+
+}  // namespace loopcert::report
