@@ -8,6 +8,7 @@
 #include <catch2/catch.hpp>
 
 #include <filesystem>
+#include <cmath>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -24,6 +25,17 @@ namespace {
 
 // Keys added after the baseline was recorded, as JSON pointers.
 const std::set<std::string> kAddedKeys = {"/hidden_memory", "/bounds/scalar", "/bounds/certified_exact", "/bounds/needs"};
+
+// Bounds that issue 10 changed on purpose: they are now rounded up (never below the exact
+// value), so they may move up by a few ulps from the recorded round-to-nearest values,
+// never down.
+const std::set<std::string> kRoundedUp = {"/bounds/read", "/bounds/write"};
+
+bool rounded_up_from(const json& want, const json& got) {
+  if (!want.is_number() || !got.is_number()) return false;
+  const double w = want.get<double>(), g = got.get<double>();
+  return g >= w && g - w <= 1e-14 * std::abs(w);
+}
 
 struct Case {
   std::string file;  // in tests/data/run_json
@@ -67,6 +79,7 @@ void compare(const json& want, const json& got, const std::string& at, std::vect
     for (std::size_t i = 0; i < want.size(); ++i) compare(want[i], got[i], at + "/" + std::to_string(i), diffs);
     return;
   }
+  if (kRoundedUp.count(at) && rounded_up_from(want, got)) return;
   if (want != got) diffs.push_back(at + ": was " + want.dump() + ", now " + got.dump());
 }
 

@@ -9,6 +9,8 @@
 #include <vector>
 
 #include "report/error_report.hpp"
+#include "report/markdown.hpp"
+#include "report/readme_tables.hpp"
 #include "report/sigmoid_report.hpp"
 
 namespace loopcert::cli {
@@ -86,13 +88,63 @@ int write_error_report(const ErrorReportArgs& args) {
     if (!std::filesystem::is_regular_file(path)) throw UsageError("PROGRAM: '" + path + "' is not a file");
     o.programs.push_back({std::filesystem::path(path).stem().string(), path, "", "", ""});
   }
-  if (o.programs.empty()) o.programs = report::default_programs(".", "../shared/compat/official", args.quick);
+  if (o.programs.empty()) {
+    if (!std::filesystem::is_directory("examples/subleq"))
+      throw UsageError("report: give PROGRAM files, or run from the repository's top folder (examples/subleq not found here)");
+    o.programs = report::default_programs(".", "../shared/compat/official", args.quick);
+  }
   if (o.programs.empty()) throw UsageError("no programs: give PROGRAM files, or run from the repository (examples/subleq)");
   o.log = [](const std::string& line) { std::cerr << line << "\n"; };
   std::cerr << "report: " << o.programs.size() << " programs x " << o.scalars.size() << " scalars, searches and a phase diagram\n";
   const report::ErrorReport r = report::measure(o);
   report::write_report(r, args.out);
   std::cout << "report: wrote " << (std::filesystem::path(args.out) / "index.html").string() << ", report.md, data.json, drift.csv, phase.csv\n";
+  return kSuccess;
+}
+
+struct ReadmeArgs {
+  std::string file = "README.md";
+  bool check = false;
+  int jobs = 2;
+};
+
+std::string read_text(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw UsageError("--file: cannot read '" + path + "'");
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// `report readme`: regenerate the README's two measured tables between their markers
+// (minutes: every program's lambda and precision searches), or with --check compare the
+// deterministic columns with a fresh computation of the bounds (seconds).
+int write_readme_tables(const ReadmeArgs& args) {
+  if (args.jobs < 1 || args.jobs > 256) throw UsageError("--jobs: expected 1 to 256 threads");
+  std::string text = read_text(args.file);
+  if (!std::filesystem::is_directory("examples/subleq"))
+    throw UsageError("report readme: run it from the repository's top folder (examples/subleq not found here)");
+  const auto programs = report::default_programs(".", "../shared/compat/official", false);
+  const auto rows = report::readme_rows(programs, !args.check, args.jobs);
+  if (args.check) {
+    bool same = true;
+    for (const bool lambda : {true, false}) {
+      const char* name = lambda ? "lambda-table" : "precision-table";
+      const auto want = report::deterministic_cells(lambda ? report::lambda_table(rows) : report::precision_table(rows), lambda);
+      const auto have = report::deterministic_cells(report::between_markers(text, name), lambda);
+      if (want != have) {
+        same = false;
+        std::cout << args.file << ": the " << name << "'s deterministic columns differ from the bounds (run `loopcert report readme`)\n";
+      }
+    }
+    if (same) std::cout << args.file << ": the deterministic columns of both tables match the bounds\n";
+    return same ? kSuccess : kCheckFailed;
+  }
+  text = report::replace_between_markers(text, "lambda-table", report::lambda_table(rows));
+  text = report::replace_between_markers(text, "precision-table", report::precision_table(rows));
+  std::ofstream out(args.file, std::ios::trunc);
+  if (!(out << text)) throw UsageError("--file: cannot write '" + args.file + "'");
+  std::cout << "report readme: rewrote the lambda and precision tables of " << args.file << "\n";
   return kSuccess;
 }
 
@@ -117,6 +169,13 @@ void add_report_command(CLI::App& app, Handler& handler) {
   sigmoid->add_option("--out", args->out, "write the Markdown to FILE (default: stdout)");
   sigmoid->add_flag("--quick", args->quick, "only x^2 and the table target (a smoke run)");
   sigmoid->callback([&handler, args] { handler = [args] { return write_report(*args); }; });
+  auto rargs = std::make_shared<ReadmeArgs>();
+  CLI::App* readme = report->add_subcommand(
+      "readme", "the README's measured lambda and precision tables, regenerated between their markers (minutes), or --check (seconds)");
+  readme->add_option("--file", rargs->file, "the README to rewrite or check")->capture_default_str();
+  readme->add_flag("--check", rargs->check, "compare the deterministic columns (n, N, default lambda, predictions) with the bounds");
+  readme->add_option("--jobs", rargs->jobs, "runs in parallel (threads)")->capture_default_str();
+  readme->callback([&handler, rargs] { handler = [rargs] { return write_readme_tables(*rargs); }; });
 }
 
 }  // namespace loopcert::cli
