@@ -19,6 +19,7 @@
 #include "core/narrow_mpfr.hpp"
 #include "analysis/search.hpp"
 #include "compile/subleq/compiler.hpp"
+#include "compile/subleq/target.hpp"
 #include "isa/subleq/assembler.hpp"
 #include "tf/transformer.hpp"
 
@@ -34,10 +35,7 @@ std::string source_dir() {
 }
 const std::string kExamples = source_dir() + "/examples/subleq/";
 
-Rational default_lambda(const isa::SubleqProgram& p) {
-  const Layout layout(p.scratch, p.cells(), p.command_count());
-  return parse_rational(std::to_string(bounds::default_lambda(layout.columns(), layout.address_bits(), compile::loop_constants({}))));
-}
+Rational default_lambda(const isa::SubleqProgram& p) { return compile::default_lambda(p, blocks::BlockParams{}); }
 
 // --- 1. precision search ---------------------------------------------------------------
 void BM_search_precision_fibonacci(benchmark::State& state) {
@@ -46,7 +44,7 @@ void BM_search_precision_fibonacci(benchmark::State& state) {
   c.jobs = static_cast<int>(state.range(0));
   long runs = 0, bits_min = 0;
   for (auto _ : state) {
-    const auto s = analysis::search_precision(p, default_lambda(p), 2, 64, c);
+    const auto s = analysis::search_precision(compile::subleq_target(p, {}), default_lambda(p), 2, 64, c);
     runs = static_cast<long>(s.runs.size());
     bits_min = s.bits_min.value_or(0);
   }
@@ -58,13 +56,13 @@ void run_benchmark(benchmark::State& state, const std::string& program, const st
   const auto p = isa::load_sq(kExamples + program);
   analysis::RunOptions o;
   o.scalar = parse_scalar(scalar);
-  o.params.lambda = default_lambda(p);
+  o.lambda = default_lambda(p);
   o.track_layers = track;
   o.fast_mpfr = fast_mpfr;
   std::int64_t loops = 0;
   bool agree = false;
   for (auto _ : state) {
-    const auto r = analysis::run_lockstep(p, o);
+    const auto r = analysis::run_lockstep(compile::subleq_target(p, {}), o);
     loops = r.loops;
     agree = r.agree;
   }

@@ -14,6 +14,7 @@
 #include <algorithm>
 
 #include "compile/subleq/compiler.hpp"
+#include "compile/subleq/target.hpp"
 #include "bounds/subleq_loop.hpp"
 #include "analysis/search.hpp"
 #include "tf/layout.hpp"
@@ -42,10 +43,7 @@ rc::Gen<isa::SubleqProgram> small_program() {
   });
 }
 
-Rational default_lambda(const isa::SubleqProgram& p) {
-  const Layout layout(p.scratch, p.cells(), p.command_count());
-  return parse_rational(std::to_string(bounds::default_lambda(layout.columns(), layout.address_bits(), compile::loop_constants({}))));
-}
+Rational default_lambda(const isa::SubleqProgram& p) { return compile::default_lambda(p, blocks::BlockParams{}); }
 
 analysis::SearchCommon common(std::int64_t steps) {
   analysis::SearchCommon c;
@@ -59,9 +57,9 @@ ScalarSpec mpfr(long bits) { return ScalarSpec{ScalarKind::Mpfr, bits}; }
 // The consistency check of a precision answer (shared with the negative check).
 bool precision_answer_consistent(const isa::SubleqProgram& p, const Rational& lambda, long lo, long claimed,
                                  const std::vector<long>& non_monotone, const analysis::SearchCommon& c) {
-  if (!analysis::probe(p, mpfr(claimed), lambda, c).agree) return false;
+  if (!analysis::probe(compile::subleq_target(p, {}), mpfr(claimed), lambda, c).agree) return false;
   const long below = claimed - 2;
-  if (below >= lo && analysis::probe(p, mpfr(below), lambda, c).agree &&
+  if (below >= lo && analysis::probe(compile::subleq_target(p, {}), mpfr(below), lambda, c).agree &&
       std::find(non_monotone.begin(), non_monotone.end(), below) == non_monotone.end())
     return false;
   return true;
@@ -75,11 +73,11 @@ TEST_CASE("search precision: the reported minimum agrees, two bits lower fails u
     const std::int64_t steps = *rc::gen::inRange<std::int64_t>(1, 7);
     const auto c = common(steps);
     const Rational lambda = default_lambda(p);
-    const auto s = analysis::search_precision(p, lambda, 2, 24, c);
+    const auto s = analysis::search_precision(compile::subleq_target(p, {}), lambda, 2, 24, c);
     RC_LOG() << "N=" << p.bits << " cells=" << p.cells() << " cmds=" << p.command_count() << " bits_min="
              << (s.bits_min ? std::to_string(*s.bits_min) : "none") << " predicted=" << s.predicted_bits << "\n";
     if (!s.bits_min) {
-      RC_ASSERT(!analysis::probe(p, mpfr(24), lambda, c).agree);
+      RC_ASSERT(!analysis::probe(compile::subleq_target(p, {}), mpfr(24), lambda, c).agree);
       return;
     }
     RC_ASSERT(precision_answer_consistent(p, lambda, 2, *s.bits_min, s.non_monotone, c));
@@ -96,17 +94,17 @@ TEST_CASE("search lambda: the reported minimum agrees, minimum - 2R fails unless
       const auto c = common(steps);
       const Rational R(1, 4);
       const ScalarSpec s = parse_scalar(scalar);
-      const auto found = analysis::search_lambda(p, s, R, Rational(12), c);
+      const auto found = analysis::search_lambda(compile::subleq_target(p, {}), s, R, Rational(12), c);
       RC_LOG() << "N=" << p.bits << " lambda_min=" << (found.lambda_min ? to_string(*found.lambda_min) : "none") << "\n";
       if (!found.lambda_min) return;
-      RC_ASSERT(analysis::probe(p, s, *found.lambda_min, c).agree);
+      RC_ASSERT(analysis::probe(compile::subleq_target(p, {}), s, *found.lambda_min, c).agree);
       const Rational below = *found.lambda_min - 2 * R;
-      if (below > 0 && analysis::probe(p, s, below, c).agree) {
+      if (below > 0 && analysis::probe(compile::subleq_target(p, {}), s, below, c).agree) {
         const auto& nm = found.non_monotone;
         RC_ASSERT(std::find(nm.begin(), nm.end(), below) != nm.end());
       }
       // The exact-arithmetic prediction (loop_is_exact) is sufficient in double.
-      if (scalar == "double") RC_ASSERT(analysis::probe(p, s, parse_rational(std::to_string(found.predicted_lambda)), c).agree);
+      if (scalar == "double") RC_ASSERT(analysis::probe(compile::subleq_target(p, {}), s, parse_rational(std::to_string(found.predicted_lambda)), c).agree);
     });
   }
 }
@@ -117,7 +115,7 @@ TEST_CASE("search precision: negative check, a minimum one bit too low is caught
     const auto p = small_program()(rc::Random(seed), 20).value();
     const auto c = common(4);
     const Rational lambda = default_lambda(p);
-    const auto s = analysis::search_precision(p, lambda, 2, 24, c);
+    const auto s = analysis::search_precision(compile::subleq_target(p, {}), lambda, 2, 24, c);
     if (!s.bits_min || *s.bits_min <= 2) continue;
     ++tried;
     if (!precision_answer_consistent(p, lambda, 2, *s.bits_min - 1, s.non_monotone, c)) ++caught;

@@ -7,6 +7,7 @@
 #include <catch2/catch.hpp>
 
 #include "compile/subleq/compiler.hpp"
+#include "compile/subleq/target.hpp"
 #include "bounds/subleq_loop.hpp"
 #include "analysis/lockstep.hpp"
 #include "core/rational.hpp"
@@ -44,13 +45,11 @@ analysis::RunResult run(const isa::SubleqProgram& p, const std::string& scalar, 
   o.scalar = parse_scalar(scalar);
   o.max_steps = steps;
   if (lambda) {
-    o.params.lambda = *lambda;
+    o.lambda = *lambda;
   } else {
-    const Layout layout(p.scratch, p.cells(), p.command_count());
-    o.params.lambda = parse_rational(std::to_string(
-        bounds::default_lambda(layout.columns(), layout.address_bits(), compile::loop_constants(o.params))));
+    o.lambda = compile::default_lambda(p, blocks::BlockParams{});
   }
-  return analysis::run_lockstep(p, o);
+  return analysis::run_lockstep(compile::subleq_target(p, {}), o);
 }
 
 }  // namespace

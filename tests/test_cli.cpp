@@ -205,3 +205,45 @@ TEST_CASE("a result that cannot be written is an error", "[cli]") {
   CHECK(r.status == 2);
   CHECK(r.err.find("--csv: writing '/dev/full' failed") != std::string::npos);
 }
+
+TEST_CASE("run: the certificate is about the run's own scalar (issue 10, defect 3)", "[cli][run][certificate]") {
+  for (const char* scalar : {"mpfr:12", "bf16", "fp16"}) {
+    auto r = run_cli(std::string("run examples/subleq/long_loop.sq --json --scalar ") + scalar);
+    const auto j = nlohmann::json::parse(r.out);
+    INFO(scalar);
+    CHECK(j["bounds"]["certified"] == false);
+    CHECK(j["bounds"]["certified_exact"] == true);
+    CHECK(j["bounds"]["scalar"] == scalar);
+    r = run_cli(std::string("run examples/subleq/long_loop.sq --scalar ") + scalar);
+    CHECK(r.out.find("every loop exact (proofs/subleq_loop.md)") == std::string::npos);
+    CHECK(r.out.find(std::string("NOT certified at ") + scalar) != std::string::npos);
+  }
+  // What mpfr:12 would need: the precision the budget names is certified, and runs.
+  const auto j = nlohmann::json::parse(run_cli("run examples/subleq/long_loop.sq --json --scalar mpfr:12").out);
+  REQUIRE(j["bounds"]["needs"]["bits"].is_number_integer());
+  const int bits = j["bounds"]["needs"]["bits"];
+  CHECK(bits > 12);
+  const auto ok = nlohmann::json::parse(run_cli("run examples/subleq/long_loop.sq --json --scalar mpfr:" + std::to_string(bits)).out);
+  CHECK(ok["bounds"]["certified"] == true);
+  CHECK(ok["bounds"]["needs"].is_null());
+  CHECK(ok["agree"] == true);
+  // Double at the default lambda: certified, and it agrees.
+  const auto d = nlohmann::json::parse(run_cli("run examples/subleq/long_loop.sq --json").out);
+  CHECK(d["bounds"]["certified"] == true);
+  CHECK(d["agree"] == true);
+}
+
+TEST_CASE("run --json: memory lists the declared cells, the assembler's halt cell under hidden_memory", "[cli][run]") {
+  for (const char* flags : {"", " --machine-only"}) {
+    const auto j = nlohmann::json::parse(run_cli(std::string("run examples/subleq/gcd.sq --json") + flags).out);
+    INFO(flags);
+    CHECK(j["memory"].contains("A"));
+    CHECK_FALSE(j["memory"].contains("_halt_zero"));
+    CHECK(j["hidden_memory"].contains("_halt_zero"));
+  }
+  // Official CSV programs declare every cell (named by column).
+  const auto j = nlohmann::json::parse(
+      run_cli("run --cmds tests/data/official/ftrl_cmds.csv --mem tests/data/official/ftrl_init_mem.csv --layout 2,10,23,15 --json").out);
+  CHECK(j["memory"]["4"] == 5040);
+  CHECK_FALSE(j.contains("hidden_memory"));
+}

@@ -14,6 +14,7 @@
 #include "bounds/precision.hpp"
 #include "analysis/search.hpp"
 #include "compile/subleq/compiler.hpp"
+#include "compile/subleq/target.hpp"
 #include "core/scalar.hpp"
 #include "isa/subleq/assembler.hpp"
 #include "isa/subleq/machine.hpp"
@@ -25,15 +26,12 @@ namespace {
 
 const std::string kExamples = std::string(LOOPCERT_SOURCE_DIR) + "/examples/subleq/";
 
-Rational default_lambda(const isa::SubleqProgram& p) {
-  const Layout layout(p.scratch, p.cells(), p.command_count());
-  return parse_rational(std::to_string(bounds::default_lambda(layout.columns(), layout.address_bits(), compile::loop_constants({}))));
-}
+Rational default_lambda(const isa::SubleqProgram& p) { return compile::default_lambda(p, blocks::BlockParams{}); }
 
 analysis::RunOptions options(const isa::SubleqProgram& p, const std::string& scalar) {
   analysis::RunOptions o;
   o.scalar = parse_scalar(scalar);
-  o.params.lambda = default_lambda(p);
+  o.lambda = default_lambda(p);
   return o;
 }
 
@@ -64,7 +62,7 @@ TEST_CASE("the ideal reference (hardmax in double) equals the rational hardmax r
 TEST_CASE("every scalar of DESIGN.md section 4 runs in lockstep", "[precision][scalars]") {
   const auto p = isa::load_sq(kExamples + "fibonacci.sq");
   for (const char* s : {"float", "double", "long-double", "float128", "mpfr:24", "mpfr:80", "exact"}) {
-    const auto r = analysis::run_lockstep(p, options(p, s));
+    const auto r = analysis::run_lockstep(compile::subleq_target(p, {}), options(p, s));
     INFO(s);
     CHECK(r.agree);
     CHECK(r.halted);
@@ -72,7 +70,7 @@ TEST_CASE("every scalar of DESIGN.md section 4 runs in lockstep", "[precision][s
   }
   // The emulated formats run (and their failures are reported, never a crash).
   for (const char* s : {"bf16", "fp16", "tf32", "fp8e4m3", "fp8e5m2"}) {
-    const auto r = analysis::run_lockstep(p, options(p, s));
+    const auto r = analysis::run_lockstep(compile::subleq_target(p, {}), options(p, s));
     INFO(s);
     CHECK(r.scalar == s);
     if (!r.agree) {
@@ -81,13 +79,13 @@ TEST_CASE("every scalar of DESIGN.md section 4 runs in lockstep", "[precision][s
       CHECK(!r.first_divergence->quantity.empty());
     }
   }
-  CHECK_THROWS_AS(analysis::run_lockstep(p, options(p, "mpfi:64")), std::invalid_argument);
+  CHECK_THROWS_AS(analysis::run_lockstep(compile::subleq_target(p, {}), options(p, "mpfi:64")), std::invalid_argument);
 }
 
 TEST_CASE("fp16 runs multiply at the default lambda; bf16 breaks in the adder", "[precision][scalars]") {
   const auto p = isa::load_sq(kExamples + "multiply.sq");
-  CHECK(analysis::run_lockstep(p, options(p, "fp16")).agree);
-  const auto r = analysis::run_lockstep(p, options(p, "bf16"));
+  CHECK(analysis::run_lockstep(compile::subleq_target(p, {}), options(p, "fp16")).agree);
+  const auto r = analysis::run_lockstep(compile::subleq_target(p, {}), options(p, "bf16"));
   REQUIRE_FALSE(r.agree);
   // bf16 has 8 bits: the adder's bias 1 - 3 * 2^7 = -383 is held as -384.
   REQUIRE(r.first_divergence);
@@ -113,7 +111,7 @@ TEST_CASE("per-loop tracking: drift, margin and each layer's error against the i
   const auto p = isa::load_sq(kExamples + "multiply.sq");
   auto o = options(p, "double");
   o.trace = true;
-  const auto r = analysis::run_lockstep(p, o);
+  const auto r = analysis::run_lockstep(compile::subleq_target(p, {}), o);
   REQUIRE(r.agree);
   REQUIRE(r.layers_tracked);
   CHECK(r.reference_exact);
@@ -134,7 +132,7 @@ TEST_CASE("per-loop tracking: drift, margin and each layer's error against the i
   CHECK(r.peak.layer == "write");
   CHECK(r.peak.row.rfind("mem", 0) == 0);
   // Exact runs: every layer error is 0.
-  const auto x = analysis::run_lockstep(p, options(p, "exact"));
+  const auto x = analysis::run_lockstep(compile::subleq_target(p, {}), options(p, "exact"));
   for (const auto& peak : x.layer_peaks) CHECK(peak.error == 0);
 }
 
@@ -146,7 +144,7 @@ TEST_CASE("overflow is a divergence with loop, layer, row and column", "[precisi
   p.memory = {5, 300, 0};
   p.commands = {{0, 1, 1, 0}, {2, 2, 1, 0}};
   auto o = options(p, "fp8e4m3");
-  const auto r = analysis::run_lockstep(p, o);
+  const auto r = analysis::run_lockstep(compile::subleq_target(p, {}), o);
   REQUIRE_FALSE(r.agree);
   REQUIRE(r.first_divergence);
   const auto& d = *r.first_divergence;
@@ -160,8 +158,8 @@ TEST_CASE("overflow is a divergence with loop, layer, row and column", "[precisi
   // fp16 at an absurd temperature: lambda * score overflows to inf, inf - inf = NaN.
   const auto q = isa::load_sq(kExamples + "fibonacci.sq");
   auto o2 = options(q, "fp16");
-  o2.params.lambda = 60000;
-  const auto r2 = analysis::run_lockstep(q, o2);
+  o2.lambda = 60000;
+  const auto r2 = analysis::run_lockstep(compile::subleq_target(q, {}), o2);
   REQUIRE(r2.first_divergence);
   CHECK(r2.first_divergence->field == "non-finite");
   CHECK(r2.first_divergence->layer == "fetch");
@@ -173,7 +171,7 @@ TEST_CASE("decomposition: total <= temperature + rounding, and each part is what
   for (const char* s : {"double", "fp16", "mpfr:30"}) {
     auto o = options(p, s);
     o.decompose = true;
-    const auto r = analysis::run_lockstep(p, o);
+    const auto r = analysis::run_lockstep(compile::subleq_target(p, {}), o);
     REQUIRE(r.parts);
     const auto& parts = *r.parts;
     INFO(s);
@@ -192,15 +190,15 @@ TEST_CASE("the fast MPFR emulation gives the same runs as MPFR", "[precision][na
   for (long bits : {6L, 9L, 11L, 12L, 20L, 33L, 47L, 52L, 53L, 58L, 63L}) {
     auto o = options(p, "mpfr:" + std::to_string(bits));
     o.track_layers = false;
-    const auto fast = analysis::run_lockstep(p, o);
+    const auto fast = analysis::run_lockstep(compile::subleq_target(p, {}), o);
     o.fast_mpfr = false;
-    const auto slow = analysis::run_lockstep(p, o);
+    const auto slow = analysis::run_lockstep(compile::subleq_target(p, {}), o);
     INFO(bits);
     CHECK(fast.engine != slow.engine);
     CHECK(fast.agree == slow.agree);
     CHECK(fast.loops == slow.loops);
     CHECK(fast.max_drift == slow.max_drift);
-    CHECK(fast.memory == slow.memory);
+    CHECK(compile::cell_values(fast.memory) == compile::cell_values(slow.memory));
   }
 }
 
@@ -225,7 +223,7 @@ TEST_CASE("precision bound: exact arithmetic reduces to loop_is_exact; predicted
     // The bound is sufficient: the run at the predicted precision agrees.
     auto o = options(p, "mpfr:" + std::to_string(P));
     o.track_layers = false;
-    CHECK(analysis::run_lockstep(p, o).agree);
+    CHECK(analysis::run_lockstep(compile::subleq_target(p, {}), o).agree);
   }
 }
 
@@ -243,7 +241,7 @@ TEST_CASE("search precision: bisection plus confirming scan on fibonacci", "[pre
   const auto p = isa::load_sq(kExamples + "fibonacci.sq");
   analysis::SearchCommon c;
   c.jobs = 2;
-  const auto s = analysis::search_precision(p, default_lambda(p), 4, 40, c);
+  const auto s = analysis::search_precision(compile::subleq_target(p, {}), default_lambda(p), 4, 40, c);
   REQUIRE(s.bits_min);
   // Every precision from bits_min to HI was run and agrees; bits_min - 1 was run and fails.
   std::map<long, bool> ran;
@@ -263,13 +261,13 @@ TEST_CASE("search lambda: interval ends at resolution R, predictions from the bo
   const auto p = isa::load_sq(kExamples + "multiply.sq");
   analysis::SearchCommon c;
   const Rational R(1, 4);
-  const auto s = analysis::search_lambda(p, parse_scalar("fp16"), R, Rational(200000), c);
+  const auto s = analysis::search_lambda(compile::subleq_target(p, {}), parse_scalar("fp16"), R, Rational(200000), c);
   REQUIRE(s.lambda_min);
   REQUIRE(s.lambda_max);  // fp16: lambda * score overflows 65504 long before the cap
-  CHECK(analysis::probe(p, parse_scalar("fp16"), *s.lambda_min, c).agree);
-  CHECK_FALSE(analysis::probe(p, parse_scalar("fp16"), *s.lambda_min - R, c).agree);
-  CHECK(analysis::probe(p, parse_scalar("fp16"), *s.lambda_max, c).agree);
-  CHECK_FALSE(analysis::probe(p, parse_scalar("fp16"), *s.lambda_max + R, c).agree);
+  CHECK(analysis::probe(compile::subleq_target(p, {}), parse_scalar("fp16"), *s.lambda_min, c).agree);
+  CHECK_FALSE(analysis::probe(compile::subleq_target(p, {}), parse_scalar("fp16"), *s.lambda_min - R, c).agree);
+  CHECK(analysis::probe(compile::subleq_target(p, {}), parse_scalar("fp16"), *s.lambda_max, c).agree);
+  CHECK_FALSE(analysis::probe(compile::subleq_target(p, {}), parse_scalar("fp16"), *s.lambda_max + R, c).agree);
   CHECK(s.predicted_lambda > 0);
   CHECK(s.default_lambda >= s.predicted_lambda);
   REQUIRE(s.best);
@@ -279,7 +277,7 @@ TEST_CASE("search lambda: interval ends at resolution R, predictions from the bo
 TEST_CASE("search grid: one cell per (bits, lambda) with its first divergent loop", "[precision][search]") {
   const auto p = isa::load_sq(kExamples + "multiply.sq");
   analysis::SearchCommon c;
-  const auto g = analysis::search_grid(p, 8, 12, Rational(1), Rational(4), Rational(1), c);
+  const auto g = analysis::search_grid(compile::subleq_target(p, {}), 8, 12, Rational(1), Rational(4), Rational(1), c);
   REQUIRE(g.cells.size() == 5 * 4);
   REQUIRE(g.predicted.size() == g.cells.size());
   for (const auto& cell : g.cells) CHECK(cell.agree == !cell.divergence.has_value());

@@ -7,6 +7,7 @@
 #include "bounds/subleq_loop.hpp"
 #include "analysis/lockstep.hpp"
 #include "compile/subleq/compiler.hpp"
+#include "compile/subleq/target.hpp"
 #include "isa/subleq/assembler.hpp"
 #include "isa/subleq/machine.hpp"
 #include "isa/subleq/official_csv.hpp"
@@ -20,7 +21,7 @@ namespace {
 const std::string kExamples = std::string(LOOPCERT_SOURCE_DIR) + "/examples/subleq/";
 
 std::string official_dir() {
-  for (const std::string& dir : {std::string(LOOPCERT_SOURCE_DIR) + "/../shared/compat/official", std::string(LOOPCERT_SOURCE_DIR) + "/examples/official"})
+  for (const std::string& dir : {std::string(LOOPCERT_SOURCE_DIR) + "/../shared/compat/official", std::string(LOOPCERT_SOURCE_DIR) + "/tests/data/official"})
     if (fs::exists(dir + "/ftrl_cmds.csv")) return dir;
   return "";
 }
@@ -28,21 +29,19 @@ std::string official_dir() {
 analysis::RunOptions defaults(const isa::SubleqProgram& p, const std::string& scalar) {
   analysis::RunOptions o;
   o.scalar = parse_scalar(scalar);
-  const Layout layout(p.scratch, p.cells(), p.command_count());
-  o.params.lambda = parse_rational(std::to_string(
-      bounds::default_lambda(layout.columns(), layout.address_bits(), compile::loop_constants(o.params))));
+  o.lambda = compile::default_lambda(p, blocks::BlockParams{});
   return o;
 }
 
 void expect_agreement(const isa::SubleqProgram& p, const std::string& scalar) {
-  const auto r = analysis::run_lockstep(p, defaults(p, scalar));
+  const auto r = analysis::run_lockstep(compile::subleq_target(p, {}), defaults(p, scalar));
   const auto ref = isa::run_machine(p, 100000, false);
   INFO(p.source << " at " << scalar << ": " << (r.first_divergence ? r.first_divergence->field + " " + r.first_divergence->detail : "ok"));
   CHECK(r.agree);
   CHECK(r.halted);
   CHECK(r.steps == ref.steps);
   CHECK(r.loops == ref.steps + 1);  // one extra loop past the halt, which must change nothing
-  CHECK(r.memory == ref.states.back().memory);
+  CHECK(compile::cell_values(r.memory) == ref.states.back().memory);
   if (scalar == "exact") CHECK(r.max_drift == 0);
   else CHECK(r.max_drift < 0.25);
 }
@@ -81,8 +80,7 @@ TEST_CASE("exact scalars with hardmax: the long loop runs with zero drift", "[su
 
 TEST_CASE("the halt is a fixed point: loops past it change nothing", "[subleq][run]") {
   const auto p = isa::load_sq(kExamples + "gcd.sq");
-  const auto options = defaults(p, "exact");
-  const auto compiled = compile::compile_subleq(p, options.params);
+  const auto compiled = compile::compile_subleq(p, {});
   auto tf = instantiate<Rational>(compiled.loop, AttentionMode::Hardmax);
   Matrix<Rational> X = compiled.X0;
   const auto ref = isa::run_machine(p, 1000, false);

@@ -1,5 +1,5 @@
 #include "analysis/lockstep_impl.hpp"
 
 namespace loopcert::analysis {
-template RunResult run_lockstep_t<MpfrReal>(const isa::SubleqProgram&, const RunOptions&, AttentionMode);
+template RunResult run_lockstep_t<MpfrReal>(const compile::LoopTarget&, const RunOptions&);
 }  // namespace loopcert::analysis

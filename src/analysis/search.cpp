@@ -18,12 +18,7 @@
 #include <stdexcept>
 #include <thread>
 
-#include "bounds/subleq_loop.hpp"
 #include "core/parallel_for.hpp"
-#include "bounds/precision.hpp"
-#include "compile/subleq/compiler.hpp"
-#include "core/scalar_facts.hpp"
-#include "tf/layout.hpp"
 
 namespace loopcert::analysis {
 
@@ -38,23 +33,19 @@ std::string lambda_text(const Rational& q) {
   return fmt::format("{:g}", to_double(q));
 }
 
-// Compiles the program once; each lambda gets a copy with its temperature set (lambda
-// enters the weights only as the layers' temperature).
+// Runs probes of one target (the temperature is a run option: nothing is recompiled).
 class Runner {
  public:
-  Runner(const isa::SubleqProgram& program, const SearchCommon& common)
-      : program_(program), common_(common), base_(compile::compile_subleq(program, common.params)) {}
+  Runner(const compile::LoopTarget& target, const SearchCommon& common) : target_(target), common_(common) {}
 
   Probe run(const ScalarSpec& scalar, const Rational& lambda) {
     RunOptions o;
     o.scalar = scalar;
-    o.params = common_.params;
-    o.params.lambda = lambda;
+    o.lambda = lambda;
     o.max_steps = common_.max_steps;
     o.tolerance = common_.tolerance;
     o.track_layers = false;
-    o.compiled = compiled(lambda);
-    const RunResult r = run_lockstep(program_, o);
+    const RunResult r = run_lockstep(target_, o);
     Probe p;
     p.scalar = scalar;
     p.lambda = lambda;
@@ -81,43 +72,18 @@ class Runner {
     return out;
   }
 
-  const compile::CompiledSubleq& base() const { return base_; }
-
  private:
-  std::shared_ptr<const compile::CompiledSubleq> compiled(const Rational& lambda) {
-    std::lock_guard<std::mutex> lock(cache_mutex_);
-    const std::string key = lambda.str();
-    auto it = cache_.find(key);
-    if (it != cache_.end()) return it->second;
-    auto c = std::make_shared<compile::CompiledSubleq>(base_);
-    c->params.lambda = lambda;
-    for (auto& layer : c->loop.layers) layer.lambda = lambda;
-    if (cache_.size() > 64) cache_.clear();
-    cache_[key] = c;
-    return c;
-  }
-
-  const isa::SubleqProgram& program_;
+  const compile::LoopTarget& target_;
   const SearchCommon& common_;
-  compile::CompiledSubleq base_;
-  std::mutex cache_mutex_, log_mutex_;
-  std::map<std::string, std::shared_ptr<const compile::CompiledSubleq>> cache_;
+  std::mutex log_mutex_;
 };
 
 ScalarSpec mpfr(long bits) { return ScalarSpec{ScalarKind::Mpfr, bits}; }
 
-struct Geometry {
-  int n, L, N;
-};
-Geometry geometry(const isa::SubleqProgram& p) {
-  const Layout layout(p.scratch, p.cells(), p.command_count());
-  return {layout.columns(), layout.address_bits(), p.bits};
-}
-
 }  // namespace
 
-Probe probe(const isa::SubleqProgram& program, const ScalarSpec& scalar, const Rational& lambda, const SearchCommon& common) {
-  Runner runner(program, common);
+Probe probe(const compile::LoopTarget& target, const ScalarSpec& scalar, const Rational& lambda, const SearchCommon& common) {
+  Runner runner(target, common);
   return runner.run(scalar, lambda);
 }
 
@@ -146,19 +112,28 @@ static std::optional<long> first_multiple_within_200(const Rational& resolution,
   return std::nullopt;
 }
 
-double predicted_lambda_exact(const isa::SubleqProgram& program, const blocks::BlockParams& params, const Rational& resolution) {
-  const Geometry g = geometry(program);
-  const bounds::LoopConstants k = compile::loop_constants(params);
+double predicted_lambda_exact(const compile::Predictors& predict, const Rational& resolution) {
   const double r = to_double(resolution);
-  const auto i = first_multiple_within_200(resolution, [&](long m) { return bounds::loop_is_exact(g.n, g.L, m * r, k, 1); });
-  return i ? *i * r : bounds::kInfinity;
+  const auto i = first_multiple_within_200(resolution, [&](long m) { return predict.exact(m * r, 1); });
+  return i ? *i * r : INFINITY;
+}
+
+std::optional<double> predicted_lambda_at(const compile::Predictors& predict, const ScalarSpec& scalar, const Rational& resolution) {
+  if (scalar.kind == ScalarKind::Exact) {
+    const double exact = predicted_lambda_exact(predict, resolution);
+    return std::isfinite(exact) ? std::optional<double>(exact) : std::nullopt;
+  }
+  const auto holds = predict.at_scalar(scalar);
+  const auto k = first_multiple_within_200(resolution, [&](long m) { return holds(Rational(m) * resolution); });
+  if (!k) return std::nullopt;
+  return *k * to_double(resolution);
 }
 
 // ---------------------------------------------------------------------------------
-PrecisionSearch search_precision(const isa::SubleqProgram& program, const Rational& lambda, long lo, long hi, const SearchCommon& common) {
+PrecisionSearch search_precision(const compile::LoopTarget& target, const Rational& lambda, long lo, long hi, const SearchCommon& common) {
   const auto started = std::chrono::steady_clock::now();
   if (lo < 2 || hi < lo || hi > kMaxMpfrPrecision) throw std::invalid_argument("--bits: need 2 <= LO <= HI");
-  Runner runner(program, common);
+  Runner runner(target, common);
   PrecisionSearch s;
   s.lambda = lambda;
   s.lo = lo;
@@ -207,18 +182,17 @@ PrecisionSearch search_precision(const isa::SubleqProgram& program, const Ration
   } else {
     s.bisection_bits = 0;
   }
-  const Geometry g = geometry(program);
-  s.predicted_bits = bounds::predicted_bits(runner.base().loop, g.n, g.L, g.N, lambda, compile::loop_constants(common.params));
+  s.predicted_bits = target.predict.bits(lambda);
   s.seconds = seconds_since(started);
   return s;
 }
 
 // ---------------------------------------------------------------------------------
-LambdaSearch search_lambda(const isa::SubleqProgram& program, const ScalarSpec& scalar, const Rational& resolution, const Rational& cap,
+LambdaSearch search_lambda(const compile::LoopTarget& target, const ScalarSpec& scalar, const Rational& resolution, const Rational& cap,
                            const SearchCommon& common) {
   const auto started = std::chrono::steady_clock::now();
   if (resolution <= 0) throw std::invalid_argument("--resolution must be positive");
-  Runner runner(program, common);
+  Runner runner(target, common);
   LambdaSearch s;
   s.scalar = scalar;
   s.resolution = resolution;
@@ -294,9 +268,7 @@ LambdaSearch search_lambda(const isa::SubleqProgram& program, const ScalarSpec& 
   // Best run: the agreeing one with the smallest drift (ties: smaller lambda), else the
   // failing one that ran the most loops (ties: the lambda nearest the default, so that
   // "where it breaks" is reported at a sensible temperature).
-  const Geometry g = geometry(program);
-  const bounds::LoopConstants kc = compile::loop_constants(common.params);
-  const double preferred = bounds::default_lambda(g.n, g.L, kc);
+  const double preferred = to_double(target.predict.default_lambda);
   for (const auto& [k, p] : seen) {
     if (!s.best) {
       s.best = p;
@@ -312,32 +284,23 @@ LambdaSearch search_lambda(const isa::SubleqProgram& program, const ScalarSpec& 
       s.best = p;
     }
   }
-  s.predicted_lambda = predicted_lambda_exact(program, common.params, resolution);
-  s.default_lambda = bounds::default_lambda(g.n, g.L, kc);
-  if (scalar.kind != ScalarKind::Exact) {
-    const double u = bounds::unit_roundoff(scalar);
-    const int P = scalar_facts(scalar).precision;
-    const double max_finite = scalar_facts(scalar).max_finite;
-    const bounds::LoopRounding rounding = bounds::loop_rounding(runner.base().loop, u);
-    const auto k = first_multiple_within_200(resolution, [&](long m) {
-      return bounds::loop_budget(rounding, g.n, g.L, g.N, bounds::rounded_lambda(Rational(m) * resolution, P), kc, P, max_finite).holds;
-    });
-    if (k) s.predicted_lambda_rounding = *k * r;
-  } else {
-    s.predicted_lambda_rounding = s.predicted_lambda;
-  }
+  s.predicted_lambda = predicted_lambda_exact(target.predict, resolution);
+  s.default_lambda = to_double(target.predict.default_lambda);
+  // (exact: the loop theorem itself, which predicted_lambda_at also gives, +inf kept)
+  s.predicted_lambda_rounding = scalar.kind == ScalarKind::Exact ? std::optional<double>(s.predicted_lambda)
+                                                                 : predicted_lambda_at(target.predict, scalar, resolution);
   s.seconds = seconds_since(started);
   return s;
 }
 
 // ---------------------------------------------------------------------------------
-GridSearch search_grid(const isa::SubleqProgram& program, long lo, long hi, const Rational& a, const Rational& b, const Rational& step,
+GridSearch search_grid(const compile::LoopTarget& target, long lo, long hi, const Rational& a, const Rational& b, const Rational& step,
                        const SearchCommon& common) {
   const auto started = std::chrono::steady_clock::now();
   if (lo < 2 || hi < lo || hi > kMaxMpfrPrecision) throw std::invalid_argument("--bits: need 2 <= LO <= HI");
   if (step <= 0) throw std::invalid_argument("--lambda A..B:STEP needs a positive STEP");
   if (a <= 0 || b < a) throw std::invalid_argument("--lambda A..B:STEP needs 0 < A <= B");
-  Runner runner(program, common);
+  Runner runner(target, common);
   GridSearch s;
   s.lo = lo;
   s.hi = hi;
@@ -348,13 +311,11 @@ GridSearch search_grid(const isa::SubleqProgram& program, long lo, long hi, cons
     for (const auto& l : s.lambdas) work.emplace_back(mpfr(bits), l);
   if (common.log) common.log(fmt::format("search grid: {} cells", work.size()));
   s.cells = runner.run_all(work);
-  const Geometry g = geometry(program);
-  const bounds::LoopConstants kc = compile::loop_constants(common.params);
-  for (const auto& l : s.lambdas) s.predicted_bits.push_back(bounds::predicted_bits(runner.base().loop, g.n, g.L, g.N, l, kc));
+  for (const auto& l : s.lambdas) s.predicted_bits.push_back(target.predict.bits(l));
   for (long bits = lo; bits <= hi; ++bits)
     for (std::size_t j = 0; j < s.lambdas.size(); ++j)
       s.predicted.push_back(s.predicted_bits[j] > 0 && bits >= s.predicted_bits[j]);
-  s.predicted_lambda = predicted_lambda_exact(program, common.params, step);
+  s.predicted_lambda = predicted_lambda_exact(target.predict, step);
   s.seconds = seconds_since(started);
   return s;
 }

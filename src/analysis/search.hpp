@@ -1,7 +1,7 @@
 // Searches over the arithmetic: the smallest MPFR precision, the interval of softmax
-// temperatures, and the full (precision x lambda) grid at which a program runs in
-// lockstep with the reference machine (`loopcert search`), each next to the prediction
-// of the bounds (analysis/bounds.hpp, bounds/precision.hpp).
+// temperatures, and the full (precision x lambda) grid at which a target (a compiled
+// loop and its machine, compile/machine.hpp) runs in lockstep with its reference machine
+// (`loopcert search`), each next to the target's predictions from the bounds.
 #pragma once
 #include <cstdint>
 #include <functional>
@@ -10,9 +10,9 @@
 #include <vector>
 
 #include "analysis/lockstep.hpp"
+#include "compile/machine.hpp"
 #include "core/rational.hpp"
 #include "core/scalar_name.hpp"
-#include "isa/subleq/program.hpp"
 
 namespace loopcert::analysis {
 
@@ -34,7 +34,6 @@ using SearchLog = std::function<void(const std::string&)>;
 struct SearchCommon {
   std::int64_t max_steps = 100000;
   double tolerance = 0.25;
-  blocks::BlockParams params;  // lambda is set by the search
   int jobs = 1;                // runs in parallel (threads)
   SearchLog log;
 };
@@ -49,10 +48,10 @@ struct PrecisionSearch {
   std::vector<long> fails_above;       // precisions in (bisection, hi] that failed: non-monotone
   std::vector<long> non_monotone;      // precisions below bits_min that agreed (bits_min - 2 is always run)
   std::vector<Probe> runs;             // every run, in the order made
-  int predicted_bits = -1;             // bounds: smallest P for which loop_budget holds (-1: none)
+  int predicted_bits = -1;             // the target's prediction: smallest P for which its budget holds (-1: none)
   double seconds = 0;
 };
-PrecisionSearch search_precision(const isa::SubleqProgram& program, const Rational& lambda, long lo, long hi, const SearchCommon& common);
+PrecisionSearch search_precision(const compile::LoopTarget& target, const Rational& lambda, long lo, long hi, const SearchCommon& common);
 
 // --- lambda ------------------------------------------------------------------------
 struct LambdaSearch {
@@ -69,7 +68,7 @@ struct LambdaSearch {
   double default_lambda = 0;           // the CLI default (bounds, margin 1/2)
   double seconds = 0;
 };
-LambdaSearch search_lambda(const isa::SubleqProgram& program, const ScalarSpec& scalar, const Rational& resolution,
+LambdaSearch search_lambda(const compile::LoopTarget& target, const ScalarSpec& scalar, const Rational& resolution,
                            const Rational& cap, const SearchCommon& common);
 
 // --- grid --------------------------------------------------------------------------
@@ -82,14 +81,18 @@ struct GridSearch {
   double predicted_lambda = 0;
   double seconds = 0;
 };
-GridSearch search_grid(const isa::SubleqProgram& program, long lo, long hi, const Rational& a, const Rational& b,
+GridSearch search_grid(const compile::LoopTarget& target, long lo, long hi, const Rational& a, const Rational& b,
                        const Rational& step, const SearchCommon& common);
 
-// The exact-arithmetic prediction: the smallest multiple of `resolution` for which
-// loop_is_exact holds (margin 1), up to 200.
-double predicted_lambda_exact(const isa::SubleqProgram& program, const blocks::BlockParams& params, const Rational& resolution);
+// The exact-arithmetic prediction: the smallest multiple of `resolution` for which the
+// loop theorem holds (margin 1), up to 200; +inf if none.
+double predicted_lambda_exact(const compile::Predictors& predict, const Rational& resolution);
 
-// Runs one probe (compiles the program).
-Probe probe(const isa::SubleqProgram& program, const ScalarSpec& scalar, const Rational& lambda, const SearchCommon& common);
+// The smallest multiple of `resolution` up to 200 for which the rounding-aware budget at
+// `scalar` holds (the loop theorem itself for exact), or none.
+std::optional<double> predicted_lambda_at(const compile::Predictors& predict, const ScalarSpec& scalar, const Rational& resolution);
+
+// Runs one probe.
+Probe probe(const compile::LoopTarget& target, const ScalarSpec& scalar, const Rational& lambda, const SearchCommon& common);
 
 }  // namespace loopcert::analysis

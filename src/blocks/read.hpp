@@ -30,6 +30,7 @@ struct ReadPlan {
 inline LayerSpec read(const Layout& layout, const ReadPlan& plan, const BlockParams& params) {
   LayerSpec layer(plan.name, layout.rows());
   layer.lambda = params.lambda;
+  layer.scale = ScoreScale::RunTemperature;
   const RowBlock& ptr = layout.block(plan.pointer);
   const RowBlock& pos = layout.block(plan.position);
   if (ptr.size != pos.size) throw LayoutError("read: pointer '" + ptr.name + "' and positions differ in size");

@@ -33,6 +33,7 @@ struct WritePlan {
 inline LayerSpec write(const Layout& layout, const WritePlan& plan, const BlockParams& params) {
   LayerSpec layer(plan.name, layout.rows());
   layer.lambda = params.lambda;
+  layer.scale = ScoreScale::RunTemperature;
   const RowBlock& ptr = layout.block(plan.pointer);
   const RowBlock& pos = layout.block(plan.position);
   const RowBlock& src = layout.block(plan.source);

@@ -3,6 +3,7 @@
 // Then the rest.
 #include "cli/formats_command.hpp"
 
+#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -25,6 +26,7 @@
 #include "cli/program_source.hpp"
 #include "cli/search_command.hpp"
 #include "compile/subleq/compiler.hpp"
+#include "compile/subleq/target.hpp"
 #include "core/scalar.hpp"
 #include "core/scalar_facts.hpp"
 #include "core/scalar_name.hpp"
@@ -243,26 +245,29 @@ int run_verify_formats(const FormatsOptions& o, const VerifyCommon& common) {
     c.max_steps = o.search_steps;
     c.jobs = 1;
     log(fmt::format("formats: {} at {}: searching lambda", program.source, scalar.name()));
-    row.search = analysis::search_lambda(program, scalar, resolution, cap, c);
+    const compile::LoopTarget target = compile::subleq_target(program, blocks::BlockParams{});
+    row.search = analysis::search_lambda(target, scalar, resolution, cap, c);
     const Rational best = row.search.best ? row.search.best->lambda : Rational(1);
     analysis::RunOptions ro;
     ro.scalar = scalar;
-    ro.params.lambda = best;
+    ro.lambda = best;
     ro.max_steps = o.max_steps;
     ro.track_layers = true;
-    row.run = analysis::run_lockstep(program, ro);
-    const auto compiled = compile::compile_subleq(program, ro.params);
+    row.run = analysis::run_lockstep(target, ro);
+    blocks::BlockParams params;
+    params.lambda = best;  // the weight report names the rounded lambda
+    const auto compiled = compile::compile_subleq(program, params);
     row.weights = weight_report(compiled, scalar);
     const Layout& layout = compiled.layout;
     const int P = scalar_facts(scalar).precision;
     row.budget = bounds::loop_budget(compiled.loop, layout.columns(), layout.address_bits(), program.bits, bounds::rounded_lambda(best, P),
-                                     bounds::unit_roundoff(scalar), compile::loop_constants(ro.params), P, scalar_facts(scalar).max_finite);
+                                     bounds::unit_roundoff(scalar), compile::loop_constants(params), P, scalar_facts(scalar).max_finite);
     row.reason = reason_of(row, layout);
     auto why = [&](const Rational& lambda) {
       analysis::RunOptions o2 = ro;
-      o2.params.lambda = lambda;
+      o2.lambda = lambda;
       o2.max_steps = o.search_steps;
-      const auto r = analysis::run_lockstep(program, o2);
+      const auto r = analysis::run_lockstep(target, o2);
       return r.agree ? std::string("agrees (non-monotone)") : broke(r, layout);
     };
     if (row.search.lambda_min && *row.search.lambda_min > resolution) row.below = why(*row.search.lambda_min - resolution);

@@ -3,13 +3,15 @@
 // (block) and the quantity (row) where the error first exceeds the tolerance, and the
 // weights the format cannot hold.
 #pragma once
-#include <CLI/CLI.hpp>
-
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "cli/common.hpp"
+
+namespace CLI {
+class App;
+}
 
 namespace loopcert::cli {
 

@@ -1,9 +1,31 @@
 // `loopcert run`: the transformer and the reference machine in lockstep.
 #pragma once
-#include <CLI/CLI.hpp>
+#include <cstdint>
+#include <string>
 
 #include "cli/common.hpp"
+#include "cli/program_source.hpp"
+
+namespace CLI {
+class App;
+}
 
 namespace loopcert::cli {
+
+// The flags of `run`, as parsed (checked by run_command).
+struct RunArgs {
+  ProgramSource source;
+  std::string scalar = "double";
+  std::string lambda;  // empty: the target's default
+  std::int64_t max_steps = 100000;
+  double tolerance = 0.25;
+  bool trace = false, json = false, machine_only = false, decompose = false;
+};
+
+// Runs the command; returns the exit code (throws UsageError / InputError for bad input).
+int run_command(const RunArgs& args);
+
+// Registers `run` and its flags (run_flags.cpp, the one file of `run` that includes CLI11).
 void add_run_command(CLI::App& app, Handler& handler);
-}
+
+}  // namespace loopcert::cli

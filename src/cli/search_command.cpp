@@ -1,6 +1,7 @@
 #include "compile/subleq/compiler.hpp"
 #include "cli/search_command.hpp"
 
+#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
 #include <cmath>
@@ -11,9 +12,10 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
-#include "bounds/subleq_loop.hpp"
 #include "analysis/search.hpp"
 #include "cli/program_source.hpp"
+#include "compile/subleq/target.hpp"
+#include "report/search_report.hpp"
 #include "core/scalar_name.hpp"
 #include "core/input_error.hpp"
 #include "tf/layout.hpp"
@@ -88,22 +90,6 @@ void check_lambda_search(const Rational& resolution, const Rational& cap) {
 
 namespace {
 
-nlohmann::json number(double x) { return std::isfinite(x) ? nlohmann::json(x) : nlohmann::json(nullptr); }
-std::string decimal(const Rational& q) { return fmt::format("{:g}", to_double(q)); }
-
-nlohmann::json probe_json(const analysis::Probe& p) {
-  nlohmann::json j{{"scalar", p.scalar.name()}, {"lambda", to_double(p.lambda)}, {"agree", p.agree},
-                   {"loops", p.loops},          {"max_drift", number(p.max_drift)}, {"seconds", p.seconds}};
-  if (p.scalar.kind == ScalarKind::Mpfr) j["bits"] = p.scalar.precision;
-  if (p.divergence)
-    j["first_divergence"] = {{"loop", p.divergence->loop}, {"field", p.divergence->field}, {"expected", p.divergence->expected},
-                             {"actual", p.divergence->actual}, {"detail", p.divergence->detail}};
-  else
-    j["first_divergence"] = nullptr;
-  j["engine"] = p.engine;
-  return j;
-}
-
 struct SearchArgs {
   ProgramSource source;
   std::string lambda, bits, scalar = "double", resolution = "0.05", lambda_max = "100000", csv;
@@ -125,11 +111,6 @@ analysis::SearchCommon common_of(const SearchArgs& args) {
   return c;
 }
 
-Rational default_lambda(const isa::SubleqProgram& p, const blocks::BlockParams& params) {
-  const Layout layout(p.scratch, p.cells(), p.command_count());
-  return parse_rational(fmt::format("{}", bounds::default_lambda(layout.columns(), layout.address_bits(), compile::loop_constants(params))));
-}
-
 template <class Fn>
 auto guarded(const isa::SubleqProgram& program, Fn&& fn) {
   try {
@@ -139,57 +120,24 @@ auto guarded(const isa::SubleqProgram& program, Fn&& fn) {
   }
 }
 
+// The program as a search target (compiled once; the temperature is a run option).
+compile::LoopTarget target_of(const isa::SubleqProgram& program) {
+  return guarded(program, [&] { return compile::subleq_target(program, blocks::BlockParams{}); });
+}
+
 int search_precision(const SearchArgs& args) {
   const BitsRange bits = parse_bits_range(args.bits.empty() ? "2..64" : args.bits);
   isa::SubleqProgram program = load_program(args.source);
   check_transformer_size(program);
   analysis::SearchCommon common = common_of(args);
+  const compile::LoopTarget target = target_of(program);
   const bool given = !args.lambda.empty();
-  const Rational lambda = given ? parse_positive("--lambda", args.lambda) : default_lambda(program, common.params);
-  const auto s = guarded(program, [&] { return analysis::search_precision(program, lambda, bits.lo, bits.hi, common); });
-  const double predicted_lambda = analysis::predicted_lambda_exact(program, common.params, Rational(1, 2));
-  const double ratio = (s.bits_min && s.predicted_bits > 0) ? double(s.predicted_bits) / double(*s.bits_min) : NAN;
-  if (args.json) {
-    nlohmann::json j;
-    j["search"] = "precision";
-    j["program"] = program.source;
-    j["lambda"] = to_double(lambda);
-    j["lambda_default"] = !given;
-    j["bits"] = {bits.lo, bits.hi};
-    j["bits_min"] = s.bits_min ? nlohmann::json(*s.bits_min) : nlohmann::json(nullptr);
-    j["bisection_bits"] = s.bisection_bits ? nlohmann::json(s.bisection_bits) : nlohmann::json(nullptr);
-    j["non_monotone"] = s.non_monotone;
-    j["fails_above"] = s.fails_above;
-    j["predicted_bits"] = s.predicted_bits > 0 ? nlohmann::json(s.predicted_bits) : nlohmann::json(nullptr);
-    j["predicted_lambda"] = number(predicted_lambda);
-    j["ratio"] = number(ratio);
-    nlohmann::json runs = nlohmann::json::array();
-    for (const auto& p : s.runs) runs.push_back(probe_json(p));
-    j["runs"] = runs;
-    j["seconds"] = s.seconds;
-    std::cout << j.dump(2) << "\n";
-  } else {
-    std::cout << fmt::format("program        {} (N = {}, {} commands)\n", program.source, program.bits, program.command_count());
-    std::cout << fmt::format("lambda         {}{}\n", decimal(lambda), given ? "" : " (default)");
-    std::cout << fmt::format("bits           {}..{}: {} runs in {:.2f} s (bisection, then a confirming scan of every precision above)\n",
-                             bits.lo, bits.hi, s.runs.size(), s.seconds);
-    if (s.bits_min) {
-      std::cout << fmt::format("minimum        mpfr:{} (every precision from {} to {} agrees to the end)\n", *s.bits_min, *s.bits_min, bits.hi);
-    } else {
-      std::cout << fmt::format("minimum        none: mpfr:{} already diverges\n", bits.hi);
-    }
-    if (!s.fails_above.empty() || !s.non_monotone.empty()) {
-      std::string list;
-      for (long b : s.non_monotone) list += fmt::format(" {}", b);
-      std::string above;
-      for (long b : s.fails_above) above += fmt::format(" {}", b);
-      std::cout << fmt::format("non-monotone   agree below the minimum:{}; fail above the bisection's {}:{}\n", list.empty() ? " none" : list,
-                               s.bisection_bits, above.empty() ? " none" : above);
-    }
-    std::cout << fmt::format("predicted      {} bits (bounds: proofs/precision.md){}\n",
-                             s.predicted_bits > 0 ? std::to_string(s.predicted_bits) : "no",
-                             std::isfinite(ratio) ? fmt::format(", predicted / measured = {:.2f}", ratio) : "");
-  }
+  const Rational lambda = given ? parse_positive("--lambda", args.lambda) : target.predict.default_lambda;
+  const auto s = guarded(program, [&] { return analysis::search_precision(target, lambda, bits.lo, bits.hi, common); });
+  const double predicted_lambda = analysis::predicted_lambda_exact(target.predict, Rational(1, 2));
+  const report::SearchContext ctx{program.source, fmt::format("N = {}, {} commands", program.bits, program.command_count())};
+  if (args.json) std::cout << report::precision_json(s, ctx, lambda, !given, predicted_lambda).dump(2) << "\n";
+  else std::cout << report::precision_text(s, ctx, lambda, !given);
   return s.bits_min ? kSuccess : kCheckFailed;
 }
 
@@ -207,50 +155,11 @@ int search_lambda(const SearchArgs& args) {
   isa::SubleqProgram program = load_program(args.source);
   check_transformer_size(program);
   analysis::SearchCommon common = common_of(args);
-  const auto s = guarded(program, [&] { return analysis::search_lambda(program, scalar, resolution, cap, common); });
-  const double ratio = s.lambda_min ? s.predicted_lambda / to_double(*s.lambda_min) : NAN;
-  if (args.json) {
-    nlohmann::json j;
-    j["search"] = "lambda";
-    j["program"] = program.source;
-    j["scalar"] = scalar.name();
-    j["resolution"] = to_double(resolution);
-    j["lambda_cap"] = to_double(s.cap);
-    j["lambda_min"] = s.lambda_min ? nlohmann::json(to_double(*s.lambda_min)) : nlohmann::json(nullptr);
-    j["lambda_max"] = s.lambda_max ? nlohmann::json(to_double(*s.lambda_max)) : nlohmann::json(nullptr);
-    nlohmann::json nm = nlohmann::json::array();
-    for (const auto& q : s.non_monotone) nm.push_back(to_double(q));
-    j["non_monotone"] = nm;
-    j["predicted_lambda"] = number(s.predicted_lambda);
-    j["predicted_lambda_rounding"] = s.predicted_lambda_rounding ? number(*s.predicted_lambda_rounding) : nlohmann::json(nullptr);
-    j["default_lambda"] = number(s.default_lambda);
-    j["ratio"] = number(ratio);
-    j["best"] = s.best ? probe_json(*s.best) : nlohmann::json(nullptr);
-    nlohmann::json runs = nlohmann::json::array();
-    for (const auto& p : s.runs) runs.push_back(probe_json(p));
-    j["runs"] = runs;
-    j["seconds"] = s.seconds;
-    std::cout << j.dump(2) << "\n";
-  } else {
-    std::cout << fmt::format("program        {} (N = {}, {} commands)\n", program.source, program.bits, program.command_count());
-    std::cout << fmt::format("scalar         {}, resolution {}, upper end searched up to {}; {} runs in {:.2f} s\n", scalar.name(),
-                             decimal(resolution), decimal(s.cap), s.runs.size(), s.seconds);
-    if (s.lambda_min)
-      std::cout << fmt::format("agrees         lambda in [{}, {}]\n", decimal(*s.lambda_min),
-                               s.lambda_max ? decimal(*s.lambda_max) : "no upper end up to " + decimal(s.cap));
-    else
-      std::cout << fmt::format("agrees         at no lambda up to {}\n", decimal(s.cap));
-    if (!s.non_monotone.empty()) {
-      std::string list;
-      for (const auto& q : s.non_monotone) list += " " + decimal(q);
-      std::cout << "non-monotone  " << list << "\n";
-    }
-    std::cout << fmt::format("predicted      lambda >= {:g} (bounds, exact arithmetic: loop_is_exact){}; default {:g}\n", s.predicted_lambda,
-                             std::isfinite(ratio) ? fmt::format(", predicted / measured = {:.2f}", ratio) : "", s.default_lambda);
-    std::cout << fmt::format("with rounding  {}\n", s.predicted_lambda_rounding
-                                                        ? fmt::format("lambda >= {:g} (loop_budget at {})", *s.predicted_lambda_rounding, scalar.name())
-                                                        : "no lambda <= 200 satisfies the rounding budget at " + scalar.name());
-  }
+  const compile::LoopTarget target = target_of(program);
+  const auto s = guarded(program, [&] { return analysis::search_lambda(target, scalar, resolution, cap, common); });
+  const report::SearchContext ctx{program.source, fmt::format("N = {}, {} commands", program.bits, program.command_count())};
+  if (args.json) std::cout << report::lambda_json(s, ctx).dump(2) << "\n";
+  else std::cout << report::lambda_text(s, ctx);
   return s.lambda_min ? kSuccess : kCheckFailed;
 }
 
@@ -262,15 +171,9 @@ int search_grid(const SearchArgs& args) {
   isa::SubleqProgram program = load_program(args.source);
   check_transformer_size(program);
   analysis::SearchCommon common = common_of(args);
-  const auto s = guarded(program, [&] { return analysis::search_grid(program, bits.lo, bits.hi, lr.a, lr.b, lr.step, common); });
-  std::string csv = "bits,lambda,agree,first_divergent_loop,field,loops,predicted\n";
-  const std::size_t w = s.lambdas.size();
-  for (std::size_t i = 0; i < s.cells.size(); ++i) {
-    const auto& c = s.cells[i];
-    csv += fmt::format("{},{},{},{},{},{},{}\n", c.scalar.precision, decimal(c.lambda), c.agree ? 1 : 0,
-                       c.divergence ? std::to_string(c.divergence->loop) : "", c.divergence ? c.divergence->field : "", c.loops,
-                       s.predicted[i] ? 1 : 0);
-  }
+  const compile::LoopTarget target = target_of(program);
+  const auto s = guarded(program, [&] { return analysis::search_grid(target, bits.lo, bits.hi, lr.a, lr.b, lr.step, common); });
+  const std::string csv = report::grid_csv(s);
   if (!args.csv.empty()) {
     std::ofstream out(args.csv);
     if (!out) throw UsageError("--csv: cannot write '" + args.csv + "'");
@@ -279,46 +182,10 @@ int search_grid(const SearchArgs& args) {
     if (!out) throw UsageError("--csv: writing '" + args.csv + "' failed (disk full or not a regular file?)");
   }
   if (args.json) {
-    nlohmann::json j;
-    j["search"] = "grid";
-    j["program"] = program.source;
-    j["bits"] = {bits.lo, bits.hi};
-    nlohmann::json lambdas = nlohmann::json::array();
-    for (const auto& l : s.lambdas) lambdas.push_back(to_double(l));
-    j["lambdas"] = lambdas;
-    nlohmann::json cells = nlohmann::json::array();
-    for (std::size_t i = 0; i < s.cells.size(); ++i) {
-      const auto& c = s.cells[i];
-      cells.push_back({{"bits", c.scalar.precision},
-                       {"lambda", to_double(c.lambda)},
-                       {"agree", c.agree},
-                       {"loops", c.loops},
-                       {"first_divergent_loop", c.divergence ? nlohmann::json(c.divergence->loop) : nlohmann::json(nullptr)},
-                       {"field", c.divergence ? nlohmann::json(c.divergence->field) : nlohmann::json(nullptr)},
-                       {"predicted", static_cast<bool>(s.predicted[i])}});
-    }
-    j["cells"] = cells;
-    nlohmann::json pb = nlohmann::json::array();
-    for (std::size_t k = 0; k < w; ++k)
-      pb.push_back({{"lambda", to_double(s.lambdas[k])}, {"bits", s.predicted_bits[k] > 0 ? nlohmann::json(s.predicted_bits[k]) : nlohmann::json(nullptr)}});
-    j["predicted_bits"] = pb;
-    j["predicted_lambda"] = number(s.predicted_lambda);
-    j["seconds"] = s.seconds;
-    std::cout << j.dump(2) << "\n";
+    std::cout << report::grid_json(s, report::SearchContext{program.source, ""}).dump(2) << "\n";
   } else {
     std::cout << csv;
-    // A compact phase diagram on stderr.
-    std::cerr << fmt::format("phase diagram (rows: bits {}..{}; columns: lambda {}..{} step {}; 'p' agrees where the bounds "
-                             "predict it, '#' agrees beyond the prediction, '.' diverges, '!' diverges where the bounds predict agreement)\n",
-                             bits.lo, bits.hi, decimal(lr.a), decimal(lr.b), decimal(lr.step));
-    for (long b = bits.hi; b >= bits.lo; --b) {
-      std::string line = fmt::format("{:>5} ", b);
-      for (std::size_t k = 0; k < w; ++k) {
-        const std::size_t i = static_cast<std::size_t>(b - bits.lo) * w + k;
-        line += s.cells[i].agree ? (s.predicted[i] ? 'p' : '#') : (s.predicted[i] ? '!' : '.');
-      }
-      std::cerr << line << "\n";
-    }
+    std::cerr << report::grid_phase_diagram(s, lr.a, lr.b, lr.step);  // a compact phase diagram
   }
   return kSuccess;
 }

@@ -2,12 +2,14 @@
 // the (precision x lambda) phase grid of a program, next to the bounds' predictions
 // (src/analysis/search.hpp). `search terms` comes from the sigmoid CLI when present.
 #pragma once
-#include <CLI/CLI.hpp>
-
 #include <string>
 
 #include "cli/common.hpp"
 #include "core/rational.hpp"
+
+namespace CLI {
+class App;
+}
 
 namespace loopcert::cli {
 

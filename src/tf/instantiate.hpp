@@ -10,5 +10,7 @@
 #define LOOPCERT_INSTANTIATE_TRANSFORMER(T)                                     \
   template class LoopedTransformer<T>;                                          \
   template LoopedTransformer<T> instantiate<T>(const LoopSpec&, AttentionMode); \
+  template LoopedTransformer<T> instantiate<T>(const LoopSpec&, AttentionMode, const Rational&); \
   template Layer<T> instantiate_layer<T>(const LayerSpec&);                     \
+  template Layer<T> instantiate_layer<T>(const LayerSpec&, const Rational&);    \
   template Matrix<T> to_scalar<T>(const Matrix<Rational>&);

@@ -48,9 +48,12 @@ void LayerSpec::merge(const LayerSpec& other) {
   for (const auto& w : other.writes)
     if (writes.count(w))
       throw std::logic_error("blocks '" + name + "' and '" + other.name + "' both write row block '" + w + "'");
-  if (!other.heads.empty() && !heads.empty() && other.lambda != lambda)
+  if (!other.heads.empty() && !heads.empty() && (other.lambda != lambda || other.scale != scale))
     throw std::logic_error("merging heads with different temperatures");
-  if (!other.heads.empty()) lambda = other.lambda;
+  if (!other.heads.empty()) {
+    lambda = other.lambda;
+    scale = other.scale;
+  }
   for (const auto& h : other.heads) heads.push_back(h);
   int shift = ffn.hidden;
   for (int u = 0; u < other.ffn.hidden; ++u) {

@@ -54,10 +54,18 @@ struct FfnSpec {
   void add_bias(int row, const Rational& value);
 };
 
+// What scales a layer's attention scores: the run's temperature (given once, when the
+// loop is instantiated: instantiate(loop, mode, lambda)), or a scale fixed by the block
+// (LayerSpec::lambda), e.g. the sigmoid heads' 1.
+enum class ScoreScale { RunTemperature, Fixed };
+
 struct LayerSpec {
   std::string name;
   int d = 0;              // residual rows
-  Rational lambda = 1;    // softmax temperature (inverse): scores are multiplied by it
+  // Softmax temperature (inverse): scores are multiplied by it. For a RunTemperature
+  // layer it is the value used when none is given at instantiation (instantiate(loop, mode)).
+  Rational lambda = 1;
+  ScoreScale scale = ScoreScale::Fixed;
   std::vector<HeadSpec> heads;
   FfnSpec ffn;
   std::set<std::string> reads, writes;  // names of the row blocks the layer touches

@@ -116,11 +116,17 @@ class LoopedTransformer {
   void feed_forward_plain(const Layer<T>& layer, LayerWork& work, Matrix<T>& X);
 };
 
-// Rounds every entry of the spec to T once.
+// Rounds every entry of the spec to T once. `lambda`: the run's temperature, used by the
+// layers whose scores it scales (ScoreScale::RunTemperature); without it every layer
+// keeps its LayerSpec::lambda.
 template <class T>
 LoopedTransformer<T> instantiate(const LoopSpec& spec, AttentionMode mode);
 template <class T>
+LoopedTransformer<T> instantiate(const LoopSpec& spec, AttentionMode mode, const Rational& lambda);
+template <class T>
 Layer<T> instantiate_layer(const LayerSpec& spec);
+template <class T>
+Layer<T> instantiate_layer(const LayerSpec& spec, const Rational& lambda);
 
 // Converts an exact punchcard to T.
 template <class T>

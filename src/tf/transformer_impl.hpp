@@ -35,9 +35,14 @@ SparseRows<T> compress(const SparseSpec& spec) {
 
 template <class T>
 Layer<T> instantiate_layer(const LayerSpec& spec) {
+  return instantiate_layer<T>(spec, spec.lambda);
+}
+
+template <class T>
+Layer<T> instantiate_layer(const LayerSpec& spec, const Rational& lambda) {
   Layer<T> layer;
   layer.name = spec.name;
-  layer.lambda = ScalarTraits<T>::from_rational(spec.lambda);
+  layer.lambda = ScalarTraits<T>::from_rational(spec.scale == ScoreScale::RunTemperature ? lambda : spec.lambda);
   for (const auto& h : spec.heads) {
     Head<T> head;
     head.name = h.name;
@@ -59,6 +64,13 @@ template <class T>
 LoopedTransformer<T> instantiate(const LoopSpec& spec, AttentionMode mode) {
   std::vector<Layer<T>> layers;
   for (const auto& l : spec.layers) layers.push_back(instantiate_layer<T>(l));
+  return LoopedTransformer<T>(std::move(layers), spec.d, mode);
+}
+
+template <class T>
+LoopedTransformer<T> instantiate(const LoopSpec& spec, AttentionMode mode, const Rational& lambda) {
+  std::vector<Layer<T>> layers;
+  for (const auto& l : spec.layers) layers.push_back(instantiate_layer<T>(l, lambda));
   return LoopedTransformer<T>(std::move(layers), spec.d, mode);
 }
 
