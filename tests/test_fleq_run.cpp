@@ -71,6 +71,17 @@ TEST_CASE("run P.fq: Newton's inverse agrees with the exact machine at double", 
   check_expectations(path, j, 1e-6);
 }
 
+TEST_CASE("run P.fq: Newton's inverse agrees at mpfr:128", "[fleq][run][cli][mpfr]") {
+  const std::string path = "examples/fleq/linalg/newton_a3.fq";
+  const auto r = run_cli("run " + path + " --scalar mpfr:128 --json");
+  INFO(r.err);
+  REQUIRE(r.status == 0);
+  const json j = json::parse(r.out);
+  CHECK(j["agree"] == true);
+  CHECK(j["scalar"] == "mpfr:128");
+  check_expectations(path, j, 1e-6);
+}
+
 TEST_CASE("run P.fq: a SUBLEQ program rewritten in FLEQ agrees at double", "[fleq][run][cli]") {
   const std::string path = "examples/fleq/subleq/divmod.fq";
   const auto r = run_cli("run " + path + " --json");
