@@ -5,7 +5,10 @@
 // that must disagree.
 #include <catch2/catch.hpp>
 
+#include <unistd.h>
+
 #include <cctype>
+#include <cstdio>
 #include <cmath>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -145,4 +148,21 @@ TEST_CASE("run P.fq: a data tolerance below the run's error disagrees", "[fleq][
   CHECK(j["first_divergence"]["detail"].get<std::string>().find("--data-tolerance") != std::string::npos);
   CHECK(j["halted"] == true);  // the reals are judged at the end only
   CHECK(j["max_error"]["error"].get<double>() > 1e-12);
+}
+
+TEST_CASE("run P.fq: a program leaving its declared domain stops with the machine's reason", "[fleq][run][cli][negative]") {
+  const std::string path = "/tmp/loopcert_fleq_run_domain_" + std::to_string(::getpid()) + ".fq";
+  {
+    std::ofstream out(path);
+    out << ".k 1\n.bound 4\n.real x = 3\n        x = add x, x\n        halt\n";
+  }
+  const auto r = run_cli("run " + path + " --json");
+  std::remove(path.c_str());
+  INFO(r.err << r.out.substr(0, 2000));
+  REQUIRE(r.status == 1);
+  const json j = json::parse(r.out);
+  CHECK(j["agree"] == false);
+  CHECK(j["halted"] == false);
+  CHECK(j["first_divergence"]["field"] == "machine");
+  CHECK(j["first_divergence"]["detail"].get<std::string>().find("beyond .bound 4") != std::string::npos);
 }

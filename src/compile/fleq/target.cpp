@@ -77,8 +77,10 @@ class FleqMachine final : public MachineAdapter {
     decoded_.clear();
     if (log_) *log_ = RealErrorLog{};
   }
-  bool halted() const override { return ref_.halted || error_.has_value(); }
+  // A domain error does not halt the machine: compare() reports it, which ends the run.
+  bool halted() const override { return ref_.halted; }
   void step() override {
+    if (error_) return;
     const fq::StepResult r = fq::step(s_->program, ref_, s_->table, s_->machine, steps_);
     if (r.error) error_ = r.error->message;
     else ref_ = r.state;
