@@ -1,4 +1,4 @@
-// `loopcert run`: check the flags, load the program, compile it to a target, run the
+// `loopcert run`: check the flags, load the program (a .fq program goes to run_fleq.cpp), compile it to a target, run the
 // lockstep driver, write the report (report/run_report.hpp). No CLI11 here: the flags
 // are registered in run_flags.cpp.
 #include "cli/run_command.hpp"
@@ -13,6 +13,7 @@
 #include "analysis/certificate.hpp"
 #include "analysis/lockstep.hpp"
 #include "cli/program_source.hpp"
+#include "cli/run_fleq.hpp"
 #include "cli/search_command.hpp"
 #include "compile/subleq/target.hpp"
 #include "core/input_error.hpp"
@@ -31,6 +32,7 @@ namespace {
 analysis::RunOptions check_flags(const RunArgs& args) {
   if (args.max_steps < 0) throw UsageError("--max-steps must be >= 0");
   if (!(args.tolerance > 0 && args.tolerance < 1)) throw UsageError("--tolerance must lie in (0, 1)");
+  if (!(args.data_tolerance > 0 && args.data_tolerance < 1)) throw UsageError("--data-tolerance must lie in (0, 1)");
   analysis::RunOptions options;
   try {
     options.scalar = parse_scalar(args.scalar);
@@ -67,6 +69,7 @@ int run_machine(const isa::SubleqProgram& program, const RunArgs& args) {
 
 int run(const RunArgs& args) {
   analysis::RunOptions options = check_flags(args);
+  if (is_fleq_source(args.source)) return run_fleq(args, std::move(options));
   const isa::SubleqProgram program = load_program(args.source);
   if (args.machine_only) return run_machine(program, args);
   check_transformer_size(program);
