@@ -103,6 +103,9 @@ json run_json(const analysis::RunResult& r, const RunContext& c) {
   j["steps"] = r.steps;
   j["loops"] = r.loops;
   j["halted"] = r.halted;
+  // Why the run ended (issue 16): an agreeing run that did not halt stopped at --max-steps,
+  // which is not a halt even though the exit status is 0.
+  j["stopped"] = r.halted ? "halted" : (r.agree ? "max_steps" : "divergence");
   j["agree"] = r.agree;
   j["memory"] = memory_json(r.memory, false);
   const json hidden = memory_json(r.memory, true);
