@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "blocks/detail/ffn_helpers.hpp"
-#include "blocks/params.hpp"
+#include "blocks/shared/params.hpp"
 
 namespace loopcert::blocks {
 

@@ -14,7 +14,7 @@
 #include <string>
 
 #include "blocks/detail/ffn_helpers.hpp"
-#include "blocks/params.hpp"
+#include "blocks/shared/params.hpp"
 
 namespace loopcert::blocks {
 

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "blocks/params.hpp"
+#include "blocks/shared/params.hpp"
 #include "bounds/subleq_loop.hpp"
 #include "compile/subleq/compiler.hpp"
 

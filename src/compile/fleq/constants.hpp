@@ -4,7 +4,7 @@
 #pragma once
 #include <string>
 
-#include "blocks/params.hpp"
+#include "blocks/shared/params.hpp"
 #include "core/rational.hpp"
 #include "isa/fleq/program.hpp"
 #include "tf/layout.hpp"

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "blocks/params.hpp"
+#include "blocks/shared/params.hpp"
 #include "bounds/subleq_loop.hpp"
 #include "compile/encoding.hpp"
 #include "isa/subleq/program.hpp"

@@ -4,7 +4,7 @@
 #pragma once
 #include <memory>
 
-#include "blocks/params.hpp"
+#include "blocks/shared/params.hpp"
 #include "compile/machine.hpp"
 #include "compile/subleq/compiler.hpp"
 #include "isa/subleq/program.hpp"

@@ -1,4 +1,4 @@
-// Parameters shared by the SUBLEQ blocks. All exact: weights are built from these.
+// Parameters shared by the SUBLEQ blocks (not a lemma: no proof or property of its own). All exact: weights are built from these.
 #pragma once
 #include "core/rational.hpp"
 
