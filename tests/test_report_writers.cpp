@@ -21,7 +21,7 @@ int count(const std::string& text, const std::string& what) {
   return n;
 }
 
-// Every number in a coordinate attribute or a path is finite and within the 640 x 400
+// Every number in a coordinate attribute or a path is finite and within the 780 x 400
 // view box (a little slack for stroke widths). Returns the first offending text.
 std::string bad_coordinate(const std::string& svg) {
   const std::regex attr(R"re(\b(x|y|x1|y1|x2|y2|cx|cy|width|height)="([^"]*)")re");
@@ -30,14 +30,14 @@ std::string bad_coordinate(const std::string& svg) {
     if (v == "100%") continue;
     char* end = nullptr;
     const double d = std::strtod(v.c_str(), &end);
-    if (end == v.c_str() || *end != '\0' || !std::isfinite(d) || d < -1 || d > 641) return (*it)[0];
+    if (end == v.c_str() || *end != '\0' || !std::isfinite(d) || d < -1 || d > 781) return (*it)[0];
   }
   const std::regex path(R"re(\bd="([^"]*)")re"), number(R"re([-+]?[0-9.]+(e[-+]?[0-9]+)?|nan|inf)re");
   for (auto it = std::sregex_iterator(svg.begin(), svg.end(), path); it != std::sregex_iterator(); ++it) {
     const std::string d = (*it)[1];
     for (auto n = std::sregex_iterator(d.begin(), d.end(), number); n != std::sregex_iterator(); ++n) {
       const double v = std::strtod((*n)[0].str().c_str(), nullptr);
-      if (!std::isfinite(v) || v < -1 || v > 641) return (*it)[0];
+      if (!std::isfinite(v) || v < -1 || v > 781) return (*it)[0];
     }
   }
   return "";
@@ -46,17 +46,31 @@ std::string bad_coordinate(const std::string& svg) {
 }  // namespace
 
 TEST_CASE("a log-scale line plot draws every positive point and announces the others", "[report]") {
-  LinePlot p{"drift against loop", "loop", "drift", true, {}, {}};
+  LinePlot p{"drift against loop", "loop", "drift", true, false, {}, {}};
   p.series.push_back({"double", {1, 2, 3, 4}, {1e-16, 2e-16, 0, 5e-16}});
   p.series.push_back({"float", {1, 2, 3, 4}, {1e-7, std::numeric_limits<double>::quiet_NaN(), 3e-7, 4e-7}});
   p.references.push_back({"tolerance", 0.25});
   const Figure f = render(p);
   CHECK(f.dropped == 2);  // the 0 on a log axis and the NaN
+  CHECK(f.zeros == 1);
   CHECK(f.svg.rfind("<svg", 0) == 0);
   CHECK(f.svg.find("</svg>") != std::string::npos);
   CHECK(count(f.svg, "<path") == 3);  // two series and the reference line
-  CHECK(f.svg.find("2 value(s) not drawn") != std::string::npos);
+  CHECK(count(f.svg, " M") == 2);     // each series breaks at its gap: two subpaths each
+  CHECK(f.svg.find("1 value(s) exactly 0, not drawn on the log axis; 1 value(s) not finite") != std::string::npos);
   CHECK(f.svg.find("tolerance") != std::string::npos);
+  CHECK(bad_coordinate(f.svg).empty());
+}
+
+TEST_CASE("a log plot with zeros_on_floor draws an exact 0 on a tick labelled 0", "[report]") {
+  LinePlot p{"drift against loop", "loop", "drift", true, true, {}, {}};
+  p.series.push_back({"double", {1, 2, 3}, {1e-16, 0, 5e-16}});
+  p.series.push_back({"fp8", {1}, {0.5}});  // one point: a marker, not an invisible path
+  const Figure f = render(p);
+  CHECK(f.dropped == 0);
+  CHECK(f.svg.find(">0</text>") != std::string::npos);
+  CHECK(f.svg.find(">1e-17</text>") == std::string::npos);  // the floor's tick reads 0
+  CHECK(count(f.svg, "<circle") == 1);
   CHECK(bad_coordinate(f.svg).empty());
 }
 

@@ -4,11 +4,13 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include "report/error_report.hpp"
+#include "report/error_report_tasks.hpp"
 #include "report/markdown.hpp"
 #include "report/readme_tables.hpp"
 #include "report/sigmoid_report.hpp"
@@ -51,6 +53,8 @@ struct ErrorReportArgs {
   std::string scalars;
   bool quick = false;
   int jobs = 2;
+  std::string shard;                // I/K: write this share of the measurements to --out (JSON lines)
+  std::vector<std::string> merge;   // shard files: the report from them
 };
 
 std::vector<ScalarSpec> parse_scalar_list(const std::string& text) {
@@ -71,14 +75,52 @@ std::vector<ScalarSpec> parse_scalar_list(const std::string& text) {
   return out;
 }
 
+std::string read_file_text(const std::string& path, const char* flag) {
+  std::ifstream in(path);
+  if (!in) throw UsageError(std::string(flag) + ": cannot read '" + path + "'");
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// `report --merge FILES... --out DIR`: the report of the shards, as the unsharded run writes it.
+int merge_error_report(const ErrorReportArgs& args) {
+  if (!args.programs.empty() || !args.shard.empty() || !args.scalars.empty() || args.quick)
+    throw UsageError("--merge: the shards carry the programs, scalars and --quick; give only --merge FILES... --out DIR");
+  std::vector<std::string> texts;
+  for (const auto& f : args.merge) texts.push_back(read_file_text(f, "--merge"));
+  report::ErrorReport r;
+  try {
+    r = report::merge_shards(texts, args.merge);
+  } catch (const nlohmann::json::exception& e) {
+    throw UsageError(std::string("--merge: a shard is not JSON lines: ") + e.what());
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(e.what());
+  }
+  report::write_report(r, args.out);
+  std::cout << "report: merged " << args.merge.size() << " shards into " << (std::filesystem::path(args.out) / "index.html").string()
+            << ", report.md, data.json, drift.csv, phase.csv\n";
+  return kSuccess;
+}
+
 int write_error_report(const ErrorReportArgs& args) {
   // Flags first, then files.
   if (args.jobs < 1 || args.jobs > 256) throw UsageError("--jobs: expected 1 to 256 threads");
+  if (!args.merge.empty()) return merge_error_report(args);
+  std::optional<report::Shard> shard;
+  if (!args.shard.empty()) try {
+      shard = report::parse_shard(args.shard);
+    } catch (const std::invalid_argument& e) {
+      throw UsageError(e.what());
+    }
   report::ReportOptions o;
   o.quick = args.quick;
   o.jobs = args.jobs;
   o.scalars = args.scalars.empty() ? report::default_scalars(args.quick) : parse_scalar_list(args.scalars);
-  {
+  if (shard) {
+    std::ofstream probe(args.out, std::ios::app);
+    if (!probe) throw UsageError("--out: cannot write the shard file '" + args.out + "'");
+  } else {
     std::error_code ec;
     std::filesystem::create_directories(args.out, ec);
     std::ofstream probe(std::filesystem::path(args.out) / "index.html", std::ios::app);
@@ -96,6 +138,15 @@ int write_error_report(const ErrorReportArgs& args) {
   if (o.programs.empty()) throw UsageError("no programs: give PROGRAM files, or run from the repository (examples/subleq)");
   o.log = [](const std::string& line) { std::cerr << line << "\n"; };
   std::cerr << "report: " << o.programs.size() << " programs x " << o.scalars.size() << " scalars, searches and a phase diagram\n";
+  if (shard) {
+    // The measurements in memory first: an interrupted shard leaves no partial file.
+    std::ostringstream lines;
+    report::write_shard(o, *shard, lines);
+    std::ofstream file(args.out, std::ios::trunc);
+    if (!(file << lines.str())) throw UsageError("--out: cannot write the shard file '" + args.out + "'");
+    std::cout << "report: wrote shard " << args.shard << " to " << args.out << "\n";
+    return kSuccess;
+  }
   const report::ErrorReport r = report::measure(o);
   report::write_report(r, args.out);
   std::cout << "report: wrote " << (std::filesystem::path(args.out) / "index.html").string() << ", report.md, data.json, drift.csv, phase.csv\n";
@@ -159,6 +210,8 @@ void add_report_command(CLI::App& app, Handler& handler) {
   report->add_option("--scalars", eargs->scalars, "comma-separated scalar names (default: ten families; --quick: five)");
   report->add_flag("--quick", eargs->quick, "factorial, fibonacci and ftrl at five scalars, a small phase grid (about a minute)");
   report->add_option("--jobs", eargs->jobs, "runs in parallel (threads)")->capture_default_str();
+  report->add_option("--shard", eargs->shard, "I/K: only every K-th measurement from the I-th, as JSON lines into the file --out (merge with --merge)");
+  report->add_option("--merge", eargs->merge, "shard files of one plan (all K of them): write the report they make into --out")->expected(1, -1);
   report->callback([&handler, eargs, report] {
     if (!report->get_subcommands().empty()) return;  // `report sigmoid` set its own handler
     handler = [eargs] { return write_error_report(*eargs); };

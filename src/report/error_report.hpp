@@ -79,6 +79,35 @@ struct Disagreement {
   std::string topic, paper, loopcert, evidence;
 };
 
+// One lemma at one scalar, from `loopcert verify`'s lemma checks (analysis/lemma_checks.hpp):
+// the largest observed error over `trials` random and `trials` worst-case inputs, the bound
+// at that trial, and the largest observed / bound ratio.
+struct LemmaRow {
+  std::string lemma, scalar, bound_function;
+  int trials = 0;  // per kind of input
+  double random_observed = 0, random_bound = 0, random_ratio = 0;
+  double worst_observed = 0, worst_bound = 0, worst_ratio = 0;
+  int violations = 0;
+  std::string unavailable;  // not empty: why this scalar cannot run the check
+};
+
+// One construction of the sigmoid lemma (cert::verify_block) and its curves on a grid.
+struct SigmoidCurve {
+  std::string construction, width;
+  double max_error = 0;  // over the verify_block points (grid and random)
+  int points = 0;
+  double bound = 0, bound_approximation = 0, bound_rounding = 0;
+  bool certified = false, holds = false;
+  std::vector<double> approximation, error;  // on SigmoidSection::x
+};
+
+struct SigmoidSection {
+  std::string target, range, scalar;
+  int terms = 0;
+  std::vector<double> x, target_values;  // the plot grid and f on it
+  std::vector<SigmoidCurve> curves;      // staircase, fitted
+};
+
 struct ErrorReport {
   std::string generated;                // UTC date and time
   bool quick = false;
@@ -87,6 +116,8 @@ struct ErrorReport {
   std::optional<PhaseDiagram> phase;
   std::vector<AttentionMap> attention;
   std::vector<Disagreement> disagreements;
+  std::vector<LemmaRow> lemmas;           // lemma-major: every scalar of one lemma, then the next
+  std::optional<SigmoidSection> sigmoid;
   double seconds = 0;
 };
 
@@ -101,6 +132,11 @@ ErrorReport measure(const ReportOptions& options);
 std::string fmt_number(double x);
 
 Json to_json(const ErrorReport& r);
+// The inverse of to_json (for `report --merge`); throws std::invalid_argument naming the
+// key when `j` is not a loopcert-report/1 document.
+ErrorReport from_json(const Json& j);
+// The derived parts of a report (the disagreements with the paper), from its measurements.
+std::vector<Disagreement> disagreements(const ErrorReport& r);
 std::string to_markdown(const ErrorReport& r);
 std::string to_html(const ErrorReport& r);
 // Writes index.html, report.md, data.json and the plots' CSVs into `dir` (created).

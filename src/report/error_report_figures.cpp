@@ -5,7 +5,7 @@
 namespace loopcert::report {
 
 ReportFigure drift_figure(const ProgramReport& p) {
-  LinePlot plot{"Drift against loop: " + p.name, "loop", "drift (largest |X - enc(state)| on the state rows)", true, {}, {}};
+  LinePlot plot{"Drift against loop: " + p.name, "loop (one pass of the looped transformer)", "drift: max |X - enc(state)| (log scale)", true, true, {}, {}};
   for (const auto& v : p.scalars) {
     Series s{v.scalar, {}, {}, false};
     for (std::size_t k = 0; k < v.drift.size(); ++k) {
@@ -16,9 +16,10 @@ ReportFigure drift_figure(const ProgramReport& p) {
   }
   plot.references.push_back({"tolerance 0.25", 0.25});
   return {"drift-" + p.name, plot.title,
-          "After every loop, the largest distance of a state entry (memory, pc) from its ideal +-1, per scalar, on a log "
-          "scale. A run is safe while its curve stays below the tolerance line; a drift of exactly 0 cannot be drawn on "
-          "a log axis and is counted below the title.",
+          "After every loop, the largest distance of a state entry (memory bits, pc bits) from its ideal +-1, per scalar, on "
+          "a log scale (dimensionless: the entries are +-1). A run decodes correctly while its curve stays below the tolerance "
+          "line; a curve that ends early diverged there (the verdict table says where), a lone dot is a run that diverged in "
+          "its first loop. A drift of exactly 0 (a loop that rounded to the exact state) is drawn on the bottom tick, labelled 0.",
           render(plot)};
 }
 
@@ -60,22 +61,43 @@ ReportFigure phase_figure(const PhaseDiagram& d) {
           render(h)};
 }
 
+namespace {
+
+// "columns 0-2: scratch; 3-10: mem; ..." from the layout's column names ("mem 3 (column 6)"):
+// the heatmap's ticks are column numbers, which fit; the roles go into the caption.
+std::string column_roles(const std::vector<std::string>& names) {
+  std::string out;
+  std::size_t start = 0;
+  auto role = [&](std::size_t j) { return names[j].substr(0, names[j].find(' ')); };
+  for (std::size_t j = 1; j <= names.size(); ++j)
+    if (j == names.size() || role(j) != role(start)) {
+      out += fmt::format("{}{}{}: {}", out.empty() ? "" : "; ", start, j - 1 > start ? fmt::format("-{}", j - 1) : "", role(start));
+      start = j;
+    }
+  return out;
+}
+
+}  // namespace
+
 ReportFigure attention_figure(const AttentionMap& a) {
   Heatmap h;
   h.title = fmt::format("Attention of head {} (layer {}), loop {}: {}", a.head, a.layer, a.loop, a.program);
-  h.x_label = "query column";
-  h.y_label = "key column";
+  h.x_label = "query column (the column that reads)";
+  h.y_label = "key column (the column read)";
   h.value_label = "softmax weight";
-  h.x_ticks = a.columns;
-  h.y_ticks = a.columns;
   const std::size_t n = a.columns.size();
+  for (std::size_t j = 0; j < n; ++j) h.x_ticks.push_back(std::to_string(j));
+  h.y_ticks = h.x_ticks;
   h.values.assign(n, std::vector<double>(n));
   for (std::size_t t = 0; t < n; ++t)
     for (std::size_t j = 0; j < n; ++j) h.values[j][t] = a.weights[t][j];
   h.lo = 0;
   h.hi = 1;
   return {"attention-" + a.head, h.title,
-          "The softmax weight each query column (x) gives each key column (y) in this head, in the first loop, at double.",
+          "The softmax weight each query column (x) gives each key column (y) in this head, in the first loop, at double, at the "
+          "default lambda; each column of the map sums to 1. Columns " + column_roles(a.columns) +
+              ". A column whose query carries no pointer scores every key alike and spreads its weight evenly (1/" +
+              std::to_string(n) + ", the pale columns); a dark cell is a head reading one column, as the paper's construction intends.",
           render(h)};
 }
 

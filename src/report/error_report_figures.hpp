@@ -17,5 +17,7 @@ ReportFigure drift_figure(const ProgramReport& p);
 ReportFigure layer_figure(const ProgramReport& p);
 ReportFigure phase_figure(const PhaseDiagram& d);
 ReportFigure attention_figure(const AttentionMap& a);
+ReportFigure lemma_figure(const ErrorReport& r);                          // error_report_lemmas.cpp
+std::vector<ReportFigure> sigmoid_figures(const SigmoidSection& s);      // error_report_sigmoid.cpp
 
 }  // namespace loopcert::report

@@ -49,8 +49,8 @@ std::string md_table(const ReportTable& t) {
 std::string intro(const ErrorReport& r) {
   std::string scalars;
   for (const auto& s : r.scalars) scalars += (scalars.empty() ? "" : ", ") + s;
-  return fmt::format("Generated {} by `loopcert report{}` in {:.0f} s. Programs: {}. Scalars: {}. Sigmoid lemma: "
-                     "`loopcert report sigmoid` writes reports/sigmoid.md (its own, longer measurement).",
+  return fmt::format("Generated {} by `loopcert report{}` in {:.0f} s. Programs: {}. Scalars: {}. The sigmoid lemma's "
+                     "study of every target is `loopcert report sigmoid` (reports/sigmoid.md).",
                      r.generated, r.quick ? " --quick" : "", r.seconds, r.programs.size(), scalars);
 }
 
@@ -61,6 +61,10 @@ std::string to_html(const ErrorReport& r) {
                               "<style>{}</style></head><body>\n<h1>loopcert error report</h1>\n<p>{}</p>\n",
                               kStyle, xml_escape(intro(r)));
   s += html_table(verdict_table(r));
+  if (!r.lemmas.empty()) {
+    s += html_table(lemma_table(r));
+    s += html_figure(lemma_figure(r));
+  }
   s += "<h2 id=\"drift\">Drift against loop</h2>\n";
   for (const auto& p : r.programs) s += html_figure(drift_figure(p));
   s += html_table(layer_table(r.programs.front()));
@@ -71,6 +75,10 @@ std::string to_html(const ErrorReport& r) {
   }
   s += html_table(minimum_settings_table(r));
   s += html_table(formats_table(r));
+  if (r.sigmoid) {
+    s += html_table(sigmoid_table(*r.sigmoid));
+    for (const auto& f : sigmoid_figures(*r.sigmoid)) s += html_figure(f);
+  }
   s += "<h2 id=\"attention\">Attention heatmaps</h2>\n";
   for (const auto& a : r.attention) s += html_figure(attention_figure(a));
   s += html_table(disagreement_table(r));
@@ -81,9 +89,11 @@ std::string to_markdown(const ErrorReport& r) {
   std::string s = "# loopcert error report\n\n" + intro(r) + "\n\nThe figures are in index.html; their data in drift.csv, "
                   "phase.csv and data.json.\n\n";
   s += md_table(verdict_table(r));
+  if (!r.lemmas.empty()) s += md_table(lemma_table(r));
   s += md_table(layer_table(r.programs.front()));
   s += md_table(minimum_settings_table(r));
   s += md_table(formats_table(r));
+  if (r.sigmoid) s += md_table(sigmoid_table(*r.sigmoid));
   s += md_table(disagreement_table(r));
   return s;
 }

@@ -1,16 +1,20 @@
 // data.json and the CSVs of `loopcert report`: every measured number, under the names the
-// page uses. The schema is documented in the README ("loopcert report").
+// page uses. The schema is documented in the README ("loopcert report"); the inverse is
+// error_report_parse.cpp.
 #include <filesystem>
 #include <fstream>
 #include <stdexcept>
 
+#include "report/detail/error_report_json.hpp"
 #include "report/error_report.hpp"
 
 namespace loopcert::report {
 
-namespace {
+namespace detail {
 
 Json verdict_json(const ScalarVerdict& v) {
+  Json drift = Json::array();
+  for (double d : v.drift) drift.push_back(number(d));
   return {{"scalar", v.scalar},
           {"engine", v.engine},
           {"agree", v.agree},
@@ -22,6 +26,7 @@ Json verdict_json(const ScalarVerdict& v) {
           {"certified_exact", v.certified_exact},
           {"needs_bits", v.needs_bits < 0 ? Json(nullptr) : Json(v.needs_bits)},
           {"max_drift", number(v.max_drift)},
+          {"drift", drift},
           {"seconds", v.seconds}};
 }
 
@@ -40,6 +45,52 @@ Json program_json(const ProgramReport& p) {
   return j;
 }
 
+Json phase_json(const PhaseDiagram& d) {
+  return {{"program", d.program}, {"lambdas", d.lambdas}, {"bits", d.bits}, {"agree", d.agree}, {"predicted_bits", d.predicted_bits}};
+}
+
+Json attention_json(const AttentionMap& a) {
+  return {{"program", a.program}, {"loop", a.loop}, {"layer", a.layer}, {"head", a.head}, {"columns", a.columns}, {"weights", a.weights}};
+}
+
+Json lemma_json(const LemmaRow& r) {
+  return {{"lemma", r.lemma},
+          {"scalar", r.scalar},
+          {"bound_function", r.bound_function},
+          {"trials", r.trials},
+          {"random", {{"max_observed", number(r.random_observed)}, {"bound_at_max", number(r.random_bound)}, {"max_ratio", number(r.random_ratio)}}},
+          {"worst_case", {{"max_observed", number(r.worst_observed)}, {"bound_at_max", number(r.worst_bound)}, {"max_ratio", number(r.worst_ratio)}}},
+          {"violations", r.violations},
+          {"unavailable", r.unavailable.empty() ? Json(nullptr) : Json(r.unavailable)}};
+}
+
+Json sigmoid_json(const SigmoidSection& s) {
+  Json j{{"target", s.target}, {"range", s.range}, {"scalar", s.scalar}, {"terms", s.terms}, {"x", s.x}, {"target_values", s.target_values}};
+  j["curves"] = Json::array();
+  for (const auto& c : s.curves) {
+    Json error = Json::array();
+    for (double e : c.error) error.push_back(number(e));
+    Json approximation = Json::array();
+    for (double a : c.approximation) approximation.push_back(number(a));
+    j["curves"].push_back({{"construction", c.construction},
+                           {"width", c.width},
+                           {"max_error", number(c.max_error)},
+                           {"points", c.points},
+                           {"bound", number(c.bound)},
+                           {"bound_approximation", number(c.bound_approximation)},
+                           {"bound_rounding", number(c.bound_rounding)},
+                           {"certified", c.certified},
+                           {"holds", c.holds},
+                           {"approximation", approximation},
+                           {"error", error}});
+  }
+  return j;
+}
+
+}  // namespace detail
+
+namespace {
+
 void write_file(const std::filesystem::path& path, const std::string& text) {
   std::ofstream out(path, std::ios::trunc);
   if (!(out << text)) throw std::runtime_error("cannot write '" + path.string() + "'");
@@ -48,16 +99,16 @@ void write_file(const std::filesystem::path& path, const std::string& text) {
 }  // namespace
 
 Json to_json(const ErrorReport& r) {
+  using namespace detail;
   Json j{{"schema", "loopcert-report/1"}, {"generated", r.generated}, {"quick", r.quick}, {"scalars", r.scalars}, {"seconds", r.seconds}};
   j["programs"] = Json::array();
   for (const auto& p : r.programs) j["programs"].push_back(program_json(p));
-  if (r.phase) {
-    j["phase"] = {{"program", r.phase->program}, {"lambdas", r.phase->lambdas}, {"bits", r.phase->bits},
-                  {"agree", r.phase->agree},     {"predicted_bits", r.phase->predicted_bits}};
-  }
+  j["phase"] = r.phase ? phase_json(*r.phase) : Json(nullptr);
   j["attention"] = Json::array();
-  for (const auto& a : r.attention)
-    j["attention"].push_back({{"program", a.program}, {"loop", a.loop}, {"layer", a.layer}, {"head", a.head}, {"columns", a.columns}, {"weights", a.weights}});
+  for (const auto& a : r.attention) j["attention"].push_back(attention_json(a));
+  j["lemmas"] = Json::array();
+  for (const auto& l : r.lemmas) j["lemmas"].push_back(lemma_json(l));
+  j["sigmoid"] = r.sigmoid ? sigmoid_json(*r.sigmoid) : Json(nullptr);
   j["disagreements"] = Json::array();
   for (const auto& d : r.disagreements)
     j["disagreements"].push_back({{"topic", d.topic}, {"paper", d.paper}, {"loopcert", d.loopcert}, {"evidence", d.evidence}});

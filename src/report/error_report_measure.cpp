@@ -1,10 +1,8 @@
-// What `loopcert report` measures: every program at every scalar in lockstep (with the
-// drift after every loop), the per-layer errors at double, the smallest lambda and
-// precision next to the bounds' predictions, one phase diagram and one loop's attention.
-#include <chrono>
-#include <ctime>
+// What `loopcert report` measures (report/detail/error_report_measure.hpp): every program
+// at every scalar in lockstep (with the drift after every loop), the per-layer errors at
+// double, the smallest lambda and precision next to the bounds' predictions, a row of the
+// phase diagram, one loop's attention; and the paper comparison derived from them.
 #include <filesystem>
-#include <mutex>
 
 #include <fmt/format.h>
 
@@ -12,10 +10,10 @@
 #include "analysis/lockstep.hpp"
 #include "analysis/search.hpp"
 #include "compile/subleq/target.hpp"
-#include "core/parallel_for.hpp"
 #include "isa/subleq/assembler.hpp"
 #include "isa/subleq/official_csv.hpp"
 #include "isa/subleq/official_programs.hpp"
+#include "report/detail/error_report_measure.hpp"
 #include "report/error_report.hpp"
 #include "tf/transformer.hpp"
 
@@ -61,13 +59,20 @@ isa::SubleqProgram load(const ReportProgram& p) {
   return isa::load_official_csv(p.cmds, p.mem, isa::parse_layout(p.layout));
 }
 
+compile::LoopTarget target_of(const ReportProgram& rp) { return compile::subleq_target(load(rp), blocks::BlockParams{}); }
+
 std::string divergence_text(const analysis::Divergence& d) {
   std::string s = fmt::format("loop {}: {} expected {}, got {}", d.loop, d.field, d.expected, d.actual);
   if (!d.layer.empty()) s += " (in " + d.layer + (d.quantity.empty() ? "" : ", " + d.quantity) + ")";
   return s;
 }
 
-ScalarVerdict run_at(const compile::LoopTarget& target, const ScalarSpec& scalar) {
+}  // namespace
+
+namespace detail {
+
+ScalarVerdict run_at(const ReportProgram& rp, const ScalarSpec& scalar) {
+  const compile::LoopTarget target = target_of(rp);
   analysis::RunOptions o;
   o.scalar = scalar;
   o.lambda = target.predict.default_lambda;
@@ -82,26 +87,7 @@ ScalarVerdict run_at(const compile::LoopTarget& target, const ScalarSpec& scalar
   return v;
 }
 
-std::vector<LayerBar> layer_peaks(const compile::LoopTarget& target) {
-  analysis::RunOptions o;
-  o.scalar = parse_scalar("double");
-  o.lambda = target.predict.default_lambda;
-  const analysis::RunResult r = analysis::run_lockstep(target, o);
-  std::vector<LayerBar> out;
-  for (const auto& p : r.layer_peaks) out.push_back({p.layer, p.error, p.loop, p.row});
-  return out;
-}
-
-void minimum_settings(const compile::LoopTarget& target, ProgramReport& p, const analysis::SearchCommon& common) {
-  const analysis::LambdaSearch l = analysis::search_lambda(target, parse_scalar("double"), Rational(1, 4), Rational(64), common);
-  if (l.lambda_min) p.lambda_min = to_double(*l.lambda_min);
-  p.lambda_predicted = l.predicted_lambda;
-  const analysis::PrecisionSearch s = analysis::search_precision(target, target.predict.default_lambda, 2, 64, common);
-  p.bits_min = s.bits_min;
-  p.bits_predicted = s.predicted_bits;
-}
-
-ProgramReport measure_program(const ReportProgram& rp, const ReportOptions& options) {
+ProgramReport program_facts(const ReportProgram& rp) {
   const isa::SubleqProgram program = load(rp);
   const compile::LoopTarget target = compile::subleq_target(program, blocks::BlockParams{});
   ProgramReport p;
@@ -112,40 +98,52 @@ ProgramReport measure_program(const ReportProgram& rp, const ReportOptions& opti
   p.heads = target.compiled->loop.head_count();
   p.commands = program.command_count();
   p.default_lambda = to_double(target.predict.default_lambda);
-  p.scalars.resize(options.scalars.size());
-  parallel_for(options.scalars.size(), options.jobs, [&](std::size_t i) { p.scalars[i] = run_at(target, options.scalars[i]); });
-  for (const auto& v : p.scalars)
-    if (v.scalar == "double") p.steps = v.steps;
-  p.layer_peaks = layer_peaks(target);
-  analysis::SearchCommon common;
-  common.jobs = options.jobs;
-  minimum_settings(target, p, common);
+  analysis::RunOptions o;
+  o.scalar = parse_scalar("double");
+  o.lambda = target.predict.default_lambda;
+  const analysis::RunResult r = analysis::run_lockstep(target, o);
+  p.steps = r.steps;
+  for (const auto& b : r.layer_peaks) p.layer_peaks.push_back({b.layer, b.error, b.loop, b.row});
   return p;
 }
 
-PhaseDiagram phase_diagram(const ReportProgram& rp, const ReportOptions& options) {
-  const compile::LoopTarget target = compile::subleq_target(load(rp), blocks::BlockParams{});
+void minimum_settings(const ReportProgram& rp, ProgramReport& p, int jobs) {
+  const compile::LoopTarget target = target_of(rp);
   analysis::SearchCommon common;
-  common.jobs = options.jobs;
-  const long lo = 4, hi = options.quick ? 28 : 40;
-  const analysis::GridSearch g =
-      analysis::search_grid(target, lo, hi, Rational(1), Rational(options.quick ? 6 : 10), Rational(1, 2), common);
+  common.jobs = jobs;
+  const analysis::LambdaSearch l = analysis::search_lambda(target, parse_scalar("double"), Rational(1, 4), Rational(64), common);
+  if (l.lambda_min) p.lambda_min = to_double(*l.lambda_min);
+  p.lambda_predicted = l.predicted_lambda;
+  const analysis::PrecisionSearch s = analysis::search_precision(target, target.predict.default_lambda, 2, 64, common);
+  p.bits_min = s.bits_min;
+  p.bits_predicted = s.predicted_bits;
+}
+
+std::vector<long> phase_bits(bool quick) {
+  std::vector<long> out;
+  for (long b = 4; b <= (quick ? 28 : 40); ++b) out.push_back(b);
+  return out;
+}
+
+PhaseDiagram phase_row(const ReportProgram& rp, bool quick, long bits, int jobs) {
+  const compile::LoopTarget target = target_of(rp);
+  analysis::SearchCommon common;
+  common.jobs = jobs;
+  const analysis::GridSearch g = analysis::search_grid(target, bits, bits, Rational(1), Rational(quick ? 6 : 10), Rational(1, 2), common);
   PhaseDiagram d;
   d.program = rp.name;
   for (const auto& l : g.lambdas) d.lambdas.push_back(to_double(l));
-  for (long b = g.lo; b <= g.hi; ++b) d.bits.push_back(b);
-  d.agree.assign(d.bits.size(), std::vector<int>(d.lambdas.size(), 0));
-  for (std::size_t i = 0; i < d.bits.size(); ++i)
-    for (std::size_t j = 0; j < d.lambdas.size(); ++j) d.agree[i][j] = g.cells[i * d.lambdas.size() + j].agree ? 1 : 0;
+  d.bits = {bits};
+  d.agree.emplace_back();
+  for (const auto& cell : g.cells) d.agree.back().push_back(cell.agree ? 1 : 0);
   d.predicted_bits = g.predicted_bits;
   return d;
 }
 
-// The softmax weights of every head of the first loop at double: scores (K X)^T (Q X)
-// times the layer's scale, normalised down each query column, from the X the layer sees.
+// Scores (K X)^T (Q X) times the layer's scale, normalised down each query column, from
+// the X each layer sees.
 std::vector<AttentionMap> first_loop_attention(const ReportProgram& rp) {
-  const isa::SubleqProgram program = load(rp);
-  const compile::LoopTarget target = compile::subleq_target(program, blocks::BlockParams{});
+  const compile::LoopTarget target = target_of(rp);
   const LoopSpec& loop = target.compiled->loop;
   const Rational lambda = target.predict.default_lambda;
   auto tf = instantiate<double>(loop, AttentionMode::Softmax, lambda);
@@ -177,8 +175,11 @@ std::vector<AttentionMap> first_loop_attention(const ReportProgram& rp) {
   return out;
 }
 
+}  // namespace detail
+
 std::vector<Disagreement> disagreements(const ErrorReport& r) {
   std::vector<Disagreement> out;
+  if (r.programs.empty()) return out;
   const ProgramReport* ftrl = nullptr;
   for (const auto& p : r.programs)
     if (p.name == "official ftrl") ftrl = &p;
@@ -194,34 +195,6 @@ std::vector<Disagreement> disagreements(const ErrorReport& r) {
                  "the subtraction amplifies read noise by 2^(N+1); loopcert snaps every copied bit (proofs/subtract.md)",
                  "properties/subtract.cpp; the negative check without the snap diverges"});
   return out;
-}
-
-std::string now_utc() {
-  const std::time_t t = std::time(nullptr);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M UTC", std::gmtime(&t));
-  return buf;
-}
-
-}  // namespace
-
-ErrorReport measure(const ReportOptions& options) {
-  const auto started = std::chrono::steady_clock::now();
-  if (options.programs.empty()) throw std::invalid_argument("no programs to report on");
-  ErrorReport r;
-  r.generated = now_utc();
-  r.quick = options.quick;
-  for (const auto& s : options.scalars) r.scalars.push_back(s.name());
-  for (const auto& p : options.programs) {
-    if (options.log) options.log("report: " + p.name);
-    r.programs.push_back(measure_program(p, options));
-  }
-  if (options.log) options.log("report: phase diagram of " + options.programs.front().name);
-  r.phase = phase_diagram(options.programs.front(), options);
-  r.attention = first_loop_attention(options.programs.front());
-  r.disagreements = disagreements(r);
-  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  return r;
 }
 
 std::string fmt_number(double x) {

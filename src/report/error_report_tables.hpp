@@ -20,5 +20,7 @@ ReportTable minimum_settings_table(const ErrorReport& r);
 ReportTable formats_table(const ErrorReport& r);
 ReportTable layer_table(const ProgramReport& p);
 ReportTable disagreement_table(const ErrorReport& r);
+ReportTable lemma_table(const ErrorReport& r);              // error_report_lemmas.cpp
+ReportTable sigmoid_table(const SigmoidSection& s);         // error_report_sigmoid.cpp
 
 }  // namespace loopcert::report

@@ -22,11 +22,15 @@ struct Series {
 struct ReferenceLine {
   std::string name;
   double y = 0;
+  int series = -1;  // drawn in that series' colour (a bound of one curve); -1: grey
 };
 
 struct LinePlot {
   std::string title, x_label, y_label;
   bool log_y = false;
+  // Log axis: draw exact zeros one decade below the smallest positive value, on a tick
+  // labelled "0" (a drift of exactly 0 is a result, not a missing value).
+  bool zeros_on_floor = false;
   std::vector<Series> series;
   std::vector<ReferenceLine> references;
 };
@@ -52,6 +56,7 @@ struct BarChart {
 struct Figure {
   std::string svg;
   int dropped = 0;  // values that could not be drawn
+  int zeros = 0;    // of them, exact zeros on a log axis
 };
 
 Figure render(const LinePlot& plot);

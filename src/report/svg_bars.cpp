@@ -26,6 +26,7 @@ Figure render(const BarChart& chart) {
     const double v = chart.values[i];
     if (!drawable(v, chart.log_y)) {
       ++f.dropped;
+      if (v == 0) ++f.zeros;
       body += fmt::format(R"svg(<text x="{:.1f}" y="{}" text-anchor="middle" fill="#a00">{}</text>)svg", cx, kHeight - kBottom - 6,
                           std::isfinite(v) ? "0" : "inf");
       continue;
@@ -39,7 +40,7 @@ Figure render(const BarChart& chart) {
     body += fmt::format(R"svg(<path d="M{},{:.2f} L{},{:.2f}" stroke="#555" stroke-dasharray="5,3"/>)svg", kLeft, py, kWidth - kRight, py);
     body += legend_entry(0, chart.reference->name, "#555", true);
   }
-  f.svg = header(chart.title) + body + dropped_note(f.dropped) + "</svg>";
+  f.svg = header(chart.title) + body + dropped_note(f.dropped, f.zeros) + "</svg>";
   return f;
 }
 

@@ -14,8 +14,8 @@
 namespace loopcert::report::detail {
 
 
-inline constexpr double kWidth = 640, kHeight = 400;
-inline constexpr double kLeft = 78, kRight = 150, kTop = 36, kBottom = 54;  // margins: axis labels, legend
+inline constexpr double kWidth = 780, kHeight = 400;
+inline constexpr double kLeft = 78, kRight = 230, kTop = 36, kBottom = 54;  // margins: axis labels, legend
 inline constexpr const char* kPalette[] = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf"};
 
 // A linear or log10 axis mapping data to pixels.
@@ -23,6 +23,7 @@ struct Axis {
   double lo = 0, hi = 1;
   bool log = false;
   double from = 0, to = 1;  // pixel range
+  double zero_at = NAN;     // log axis: the decade (log10) where exact zeros are drawn, its tick reads "0"
   double value(double v) const { return log ? std::log10(v) : v; }
   double pixel(double v) const { return from + (value(v) - lo) / (hi - lo) * (to - from); }
 };
@@ -56,16 +57,25 @@ inline std::string tick_text(double v, bool log) {
   return fmt::format("{:.4g}", v);
 }
 
-// Ticks: every decade on a log axis (thinned to at most 8), 5 even steps on a linear one.
+// Ticks: every decade on a log axis (thinned to at most 8); on a linear one the multiples
+// of 1, 2 or 5 times a power of ten in range, at most 7 of them (so a loop axis reads
+// 10, 20, 30 rather than 14.8, 28.6).
 inline std::vector<double> ticks(const Axis& a) {
   std::vector<double> out;
   if (a.log) {
     const int span = static_cast<int>(std::lround(a.hi - a.lo));
     const int step = std::max(1, (span + 7) / 8);
     for (int e = static_cast<int>(std::lround(a.lo)); e <= std::lround(a.hi); e += step) out.push_back(e);
-  } else {
-    for (int i = 0; i <= 5; ++i) out.push_back(a.lo + (a.hi - a.lo) * i / 5);
+    return out;
   }
+  const double span = a.hi - a.lo, decade = std::pow(10.0, std::floor(std::log10(span / 6)));
+  double step = decade;
+  for (const double m : {1.0, 2.0, 5.0, 10.0})
+    if (span / (m * decade) <= 6) {
+      step = m * decade;
+      break;
+    }
+  for (double t = std::ceil(a.lo / step - 1e-9) * step; t <= a.hi + step * 1e-9; t += step) out.push_back(std::abs(t) < step * 1e-9 ? 0 : t);
   return out;
 }
 
@@ -84,7 +94,7 @@ inline std::string axes(const Axis& x, const Axis& y, const std::string& x_label
   for (double t : ticks(y)) {
     const double py = y.from + (t - y.lo) / (y.hi - y.lo) * (y.to - y.from);
     s += fmt::format(R"svg(<line x1="{}" y1="{:.1f}" x2="{}" y2="{:.1f}" stroke="#ddd"/>)svg", kLeft, py, kWidth - kRight, py);
-    s += fmt::format(R"svg(<text x="{}" y="{:.1f}" text-anchor="end">{}</text>)svg", kLeft - 6, py + 4, tick_text(t, y.log));
+    s += fmt::format(R"svg(<text x="{}" y="{:.1f}" text-anchor="end">{}</text>)svg", kLeft - 6, py + 4, t == y.zero_at ? "0" : tick_text(t, y.log));
   }
   if (x_ticks)
     for (double t : ticks(x)) {
@@ -105,10 +115,14 @@ inline std::string legend_entry(int index, const std::string& name, const std::s
                      x, y, x + 20, y, colour, dashed ? R"svg( stroke-dasharray="5,3")svg" : "", x + 26, y + 4, xml_escape(name));
 }
 
-inline std::string dropped_note(int dropped) {
+// `zeros` of the `dropped` values are exact zeros on a log axis (a run with no error at
+// all), the rest are not finite: the note says which, so neither is mistaken for the other.
+inline std::string dropped_note(int dropped, int zeros = 0) {
   if (dropped == 0) return "";
-  return fmt::format(R"svg(<text x="{}" y="{}" fill="#a00">{} value(s) not drawn (non-finite, or not positive on a log axis)</text>)svg",
-                     kLeft, kTop - 4, dropped);
+  std::string text;
+  if (zeros > 0) text = fmt::format("{} value(s) exactly 0, not drawn on the log axis", zeros);
+  if (dropped > zeros) text += fmt::format("{}{} value(s) not finite, not drawn", text.empty() ? "" : "; ", dropped - zeros);
+  return fmt::format(R"svg(<text x="{}" y="{}" fill="#a00">{}</text>)svg", kLeft, kTop - 4, text);
 }
 
 
