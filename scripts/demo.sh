@@ -23,6 +23,6 @@ echo
 echo "== 5. the sigmoid lemma: x^2 on [-1, 1] from 64 softmax heads, staircase and fitted"
 "$bin" verify sigmoid --f x^2
 echo
-echo "== 6. the error report (loopcert report --quick): verdicts, drift, per-layer errors, phase diagram, attention"
+echo "== 6. the error report (loopcert report --quick): verdicts, lemma table, drift, per-layer errors, phase diagram, sigmoid lemma, attention"
 "$bin" report --quick --out reports/latest
 echo "open reports/latest/index.html (report.md and data.json beside it)"

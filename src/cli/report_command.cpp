@@ -99,7 +99,7 @@ int merge_error_report(const ErrorReportArgs& args) {
   }
   report::write_report(r, args.out);
   std::cout << "report: merged " << args.merge.size() << " shards into " << (std::filesystem::path(args.out) / "index.html").string()
-            << ", report.md, data.json, drift.csv, phase.csv\n";
+            << ", report.md, data.json, drift.csv, phase.csv, figures/*.svg\n";
   return kSuccess;
 }
 
@@ -149,7 +149,7 @@ int write_error_report(const ErrorReportArgs& args) {
   }
   const report::ErrorReport r = report::measure(o);
   report::write_report(r, args.out);
-  std::cout << "report: wrote " << (std::filesystem::path(args.out) / "index.html").string() << ", report.md, data.json, drift.csv, phase.csv\n";
+  std::cout << "report: wrote " << (std::filesystem::path(args.out) / "index.html").string() << ", report.md, data.json, drift.csv, phase.csv, figures/*.svg\n";
   return kSuccess;
 }
 

@@ -1,5 +1,7 @@
 #include "report/error_report_figures.hpp"
 
+#include <cctype>
+
 #include <fmt/format.h>
 
 namespace loopcert::report {
@@ -40,7 +42,7 @@ ReportFigure phase_figure(const PhaseDiagram& d) {
   h.title = "Phase diagram: " + d.program + " (MPFR precision x lambda)";
   h.x_label = "softmax temperature lambda";
   h.y_label = "MPFR precision (bits)";
-  h.value_label = "1 agrees, 0 diverges";
+  h.value_label = "1 = agrees with the machine, 0 = diverges";
   for (double l : d.lambdas) h.x_ticks.push_back(fmt::format("{:g}", l));
   for (long b : d.bits) h.y_ticks.push_back(std::to_string(b));
   for (const auto& row : d.agree) h.values.emplace_back(row.begin(), row.end());
@@ -99,6 +101,25 @@ ReportFigure attention_figure(const AttentionMap& a) {
               ". A column whose query carries no pointer scores every key alike and spreads its weight evenly (1/" +
               std::to_string(n) + ", the pale columns); a dark cell is a head reading one column, as the paper's construction intends.",
           render(h)};
+}
+
+std::vector<ReportFigure> all_figures(const ErrorReport& r) {
+  std::vector<ReportFigure> out;
+  if (!r.lemmas.empty()) out.push_back(lemma_figure(r));
+  for (const auto& p : r.programs) out.push_back(drift_figure(p));
+  if (!r.programs.empty()) out.push_back(layer_figure(r.programs.front()));
+  if (r.phase) out.push_back(phase_figure(*r.phase));
+  if (r.sigmoid)
+    for (auto& f : sigmoid_figures(*r.sigmoid)) out.push_back(std::move(f));
+  for (const auto& a : r.attention) out.push_back(attention_figure(a));
+  return out;
+}
+
+std::string figure_file(const ReportFigure& f) {
+  std::string name = f.id;
+  for (char& c : name)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-') c = '-';
+  return name + ".svg";
 }
 
 }  // namespace loopcert::report

@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "report/detail/error_report_json.hpp"
+#include "report/error_report_figures.hpp"
 #include "report/error_report.hpp"
 
 namespace loopcert::report {
@@ -135,6 +136,9 @@ void write_report(const ErrorReport& r, const std::string& dir) {
   write_file(fs::path(dir) / "data.json", json);
   write_file(fs::path(dir) / "drift.csv", drift);
   write_file(fs::path(dir) / "phase.csv", phase);
+  // Each figure on its own too, for a paper or a README (the same SVG as on the page).
+  fs::create_directories(fs::path(dir) / "figures");
+  for (const auto& f : all_figures(r)) write_file(fs::path(dir) / "figures" / figure_file(f), f.figure.svg + "\n");
 }
 
 }  // namespace loopcert::report

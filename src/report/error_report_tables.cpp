@@ -42,7 +42,7 @@ ReportTable verdict_table(const ErrorReport& r) {
 }
 
 ReportTable minimum_settings_table(const ErrorReport& r) {
-  ReportTable t{"minimum", "Minimum settings", "", {"program", "n", "N", "steps", "default lambda", "lambda min (double)", "lambda predicted", "predicted / measured", "bits min (MPFR)", "bits predicted", "predicted - measured"}, {}, {}};
+  ReportTable t{"minimum", "Minimum settings", "", {"program", "n (columns)", "N (bits)", "steps", "default lambda", "lambda min (double)", "lambda predicted", "predicted / measured", "bits min (MPFR)", "bits predicted", "predicted - measured"}, {}, {}};
   t.caption =
       "The smallest softmax temperature at double (on a grid of 1/4) and the smallest MPFR precision at the default "
       "lambda that run in agreement, next to the bounds' predictions. A prediction is sufficient by construction; "
