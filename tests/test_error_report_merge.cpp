@@ -6,11 +6,16 @@
 #include <catch2/catch.hpp>
 
 #include <filesystem>
+#include <set>
 #include <fstream>
 #include <sstream>
 
 #include "report/error_report.hpp"
 #include "report/error_report_tasks.hpp"
+#include "report/grid_shard.hpp"
+#include "report/search_report.hpp"
+#include "compile/subleq/target.hpp"
+#include "isa/subleq/assembler.hpp"
 
 using namespace loopcert;
 using report::Json;
@@ -198,4 +203,24 @@ TEST_CASE("report: report.md shows what data.json holds", "[report]") {
   Json fewer = data;
   fewer["lemmas"].erase(fewer["lemmas"].begin());
   CHECK_FALSE(md_disagrees(fewer, md).empty());
+}
+
+TEST_CASE("search grid --shard: the shards' cells together are the grid's", "[report]") {
+  const auto program = isa::load_sq(std::string(LOOPCERT_SOURCE_DIR) + "/examples/certify/tiny3.sq");
+  const compile::LoopTarget target = compile::subleq_target(program, blocks::BlockParams{});
+  analysis::SearchCommon common;
+  const Rational a(1), b(3), step(1);
+  std::multiset<std::string> whole, merged, first_only;
+  const nlohmann::json grid = report::grid_json(analysis::search_grid(target, 4, 9, a, b, step, common), {"tiny3", ""});
+  for (const auto& cell : grid["cells"]) whole.insert(cell.dump());
+  for (int i = 1; i <= 2; ++i) {
+    std::ostringstream out;
+    report::write_grid_shard(out, target, report::Shard{i, 2}, 4, 9, a, b, step, common, "tiny3");
+    std::istringstream in(out.str());
+    for (std::string line; std::getline(in, line);) (i == 1 ? first_only : merged).insert(nlohmann::json::parse(line).dump());
+  }
+  merged.insert(first_only.begin(), first_only.end());
+  CHECK(whole.size() == 18);  // 6 precisions x 3 lambdas
+  CHECK(merged == whole);
+  CHECK(first_only != whole);  // one shard alone is not the grid
 }
