@@ -15,6 +15,7 @@
 #include "analysis/search.hpp"
 #include "cli/program_source.hpp"
 #include "compile/subleq/target.hpp"
+#include "report/grid_shard.hpp"
 #include "report/search_report.hpp"
 #include "core/scalar_name.hpp"
 #include "core/input_error.hpp"
@@ -97,6 +98,7 @@ struct SearchArgs {
   double tolerance = 0.25;
   std::optional<int> jobs;  // none: one per core (at most 2)
   bool json = false, quiet = false;
+  std::string shard;  // grid: I/K, every K-th precision row as JSON lines (report/grid_shard.hpp)
 };
 
 analysis::SearchCommon common_of(const SearchArgs& args) {
@@ -172,6 +174,8 @@ int search_grid(const SearchArgs& args) {
   check_transformer_size(program);
   analysis::SearchCommon common = common_of(args);
   const compile::LoopTarget target = target_of(program);
+  if (!args.shard.empty())
+    return guarded(program, [&] { return report::write_grid_shard(std::cout, target, report::parse_shard(args.shard), bits.lo, bits.hi, lr.a, lr.b, lr.step, common, program.source), kSuccess; });
   const auto s = guarded(program, [&] { return analysis::search_grid(target, bits.lo, bits.hi, lr.a, lr.b, lr.step, common); });
   const std::string csv = report::grid_csv(s);
   if (!args.csv.empty()) {
@@ -229,6 +233,7 @@ void add_search_command(CLI::App& app, Handler& handler) {
   grid->add_option("--bits", g->bits, "precision range LO..HI")->required();
   grid->add_option("--lambda", g->lambda, "lambda range A..B:STEP")->required();
   grid->add_option("--csv", g->csv, "also write the CSV to this file");
+  grid->add_option("--shard", g->shard, "I/K: only every K-th precision row from the I-th, one JSON line per cell (cat the shards to merge)");
   grid->callback([&handler, g] { handler = [g] { return search_grid(*g); }; });
 
   add_search_terms_command(*search, handler);
