@@ -60,6 +60,10 @@ std::string to_html(const ErrorReport& r) {
   std::string s = fmt::format("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>loopcert error report</title>"
                               "<style>{}</style></head><body>\n<h1>loopcert error report</h1>\n<p>{}</p>\n",
                               kStyle, xml_escape(intro(r)));
+  s += "<p>Sections: <a href=\"#verdict\">verdict</a> · <a href=\"#lemmas\">lemma table</a> · <a href=\"#drift\">drift</a> · "
+       "<a href=\"#layers\">per-layer error</a> · <a href=\"#phase-diagram\">phase diagram</a> · <a href=\"#minimum\">minimum "
+       "settings</a> · <a href=\"#formats\">formats</a> · <a href=\"#sigmoid\">sigmoid lemma</a> · <a href=\"#attention\">attention</a> · "
+       "<a href=\"#paper\">disagreements with the paper</a></p>\n";
   s += html_table(verdict_table(r));
   if (!r.lemmas.empty()) {
     s += html_table(lemma_table(r));

@@ -93,10 +93,10 @@ ReportTable lemma_table(const ErrorReport& r) {
 
 ReportFigure lemma_figure(const ErrorReport& r) {
   Heatmap h;
-  h.title = "Lemma checks: largest observed error / bound";
+  h.title = "Lemma checks: largest observed error / bound (1 = the bound is attained)";
   h.x_label = "scalar";
   h.y_label = "lemma";
-  h.value_label = "max observed / bound (log scale; 1 = bound attained)";
+  h.value_label = "observed / bound (log)";
   h.log_color = true;
   h.lo = 1e-4;
   h.hi = 1;

@@ -76,8 +76,9 @@ ReportTable sigmoid_table(const SigmoidSection& s) {
 std::vector<ReportFigure> sigmoid_figures(const SigmoidSection& s) {
   LinePlot values{fmt::format("Sigmoid lemma: f(x) = {} and its {}-head approximations", s.target, s.terms), "x",
                   "value", false, false, {}, {}};
-  values.series.push_back({"f(x) = " + s.target, s.x, s.target_values, false});
-  for (const auto& c : s.curves) values.series.push_back({c.construction + " (" + c.width + ")", s.x, c.approximation, false});
+  // The constructions in the colours of the error plot below; the target in black, drawn last and thin.
+  for (const auto& c : s.curves) values.series.push_back({c.construction + " (" + c.width + ")", s.x, c.approximation, false, ""});
+  values.series.push_back({"f(x) = " + s.target, s.x, s.target_values, false, "#000"});
   LinePlot errors{fmt::format("Sigmoid lemma: |approximation - f| at {}", s.scalar), "x", "absolute error (log scale)", true, true, {}, {}};
   for (std::size_t i = 0; i < s.curves.size(); ++i) {
     const auto& c = s.curves[i];

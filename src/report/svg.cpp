@@ -48,7 +48,7 @@ Figure render(const LinePlot& plot) {
   std::string body = axes(x, y, plot.x_label, plot.y_label);
   int index = 0;
   for (const auto& s : plot.series) {
-    const std::string colour = kPalette[index % 8];
+    const std::string colour = s.colour.empty() ? kPalette[index % 8] : s.colour;
     std::string d;
     std::vector<std::pair<double, double>> run;  // the drawable points since the last gap
     // A point between two gaps would be an invisible one-point path: it gets a marker.

@@ -17,6 +17,7 @@ struct Series {
   std::string name;
   std::vector<double> x, y;
   bool points = false;  // markers instead of a line
+  std::string colour = "";  // empty: the palette's next
 };
 
 struct ReferenceLine {
