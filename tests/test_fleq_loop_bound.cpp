@@ -14,6 +14,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <map>
 
 #include "analysis/fleq_loop_constants.hpp"
 #include "bounds/common.hpp"
@@ -100,9 +101,58 @@ Rational cross_magnitude(const fq::Instruction& in, const Stored& A, const Store
   return worst;
 }
 
+// The largest distance of a block's entries (on the work columns, or on every column) to
+// the nearer of lo and hi.
+template <class T>
+double deviation(const cf::CompiledFleq& c, const Matrix<T>& X, const std::string& name, double lo, double hi, bool work_only, int columns = -1) {
+  const RowBlock& b = c.layout.block(name);
+  if (columns < 0) columns = work_only ? c.geometry.work_columns() : c.layout.columns();
+  double worst = 0;
+  for (int i = 0; i < b.size; ++i)
+    for (int j = 0; j < columns; ++j) {
+      const Rational x = exact_value(X(b.row(i), j));
+      worst = std::max(worst, std::min(up(x - Rational(lo)), up(x - Rational(hi))));
+    }
+  return worst;
+}
+
+// The theorem's hypotheses on the controller rows in floating point (proofs/fleq_loop.md,
+// "Controller rows in floating point"), checked on the layer outputs of one loop: the
+// fetched fields and pointers within `drift` of +-1, the selectors and gates within
+// `drift` of 0/1, and (after the loop) pc within 2^-20 of its bits (C3).
+double observed_field_drift = 0, observed_gate_drift = 0, observed_pc_drift = 0;  // over the run (report only)
+
+template <class T>
+void apply_loop_checked(LoopedTransformer<T>& tf, const cf::CompiledFleq& c, Matrix<T>& X, double drift) {
+  for (int l = 0; l < static_cast<int>(c.loop.layers.size()); ++l) {
+    tf.apply_layer(l, X);
+    const std::string& name = c.loop.layers[l].name;
+    if (name == "fetch")
+      for (const char* f : {"ins_a", "ins_b", "ins_c", "ins_f", "ins_p", "ins_add", "ins_sub", "ins_copy", "ins_keya", "ins_scale", "ins_matmul", "ins_transpose",
+                            "ins_hadamard", "ins_s", "ins_w", "ins_rows", "ins_cols"})
+        observed_field_drift = std::max(observed_field_drift, deviation(c, X, f, -1, 1, true));
+    if (name == "fetch") REQUIRE(observed_field_drift <= drift);
+    if (name == "decode") {
+      for (const char* f : {"sel_add", "sel_sub", "sel_copy", "row_on", "col_on", "write_on", "sel_mm", "sel_tr", "sel_hd", "key_a_pos", "key_a_neg",
+                            "key_s_pos", "key_s_neg", "key_h_pos", "key_h_neg"})
+        REQUIRE(deviation(c, X, f, 0, 1, false) <= drift);
+      for (const char* f : {"ins_a", "ins_b", "ins_s", "ins_f", "ins_p"}) REQUIRE(deviation(c, X, f, -1, 1, true) <= drift);
+      REQUIRE(deviation(c, X, "ins_c", -1, 1, true, c.geometry.width) <= drift);  // the work block (0 on its twin)
+    }
+    if (name == "operands")
+      for (const char* f : {"gate_real", "gate_tr", "gate_mm", "gate_hd"}) {
+        observed_gate_drift = std::max(observed_gate_drift, deviation(c, X, f, 0, 1, false));
+        REQUIRE(observed_gate_drift <= drift);
+      }
+  }
+  observed_pc_drift = std::max(observed_pc_drift, deviation(c, X, "pc", -1, 1, true));
+  REQUIRE(observed_pc_drift <= 0x1p-20);
+}
+
 struct Result {
   int loops = 0, checked = 0, violations = 0;
   double worst_ratio = 0;       // largest observed / bound over the checked entries
+  std::map<std::string, double> worst_by_op;  // the same per operation
   std::string first_violation;  // "loop 12 (X = sub X2, U): error 3e-9 > bound 1e-9"
 };
 
@@ -130,11 +180,14 @@ Result check_run(const fq::FleqProgram& p, const cf::CompiledFleq& c, double u, 
     const fq::Instruction& in = p.instructions[d.pc];
     const auto shape = analysis::fleq_instruction_shape(p, d.pc);
     const auto bound = shape ? bounds::fleq_instruction_bound(k, *shape, u) : bounds::FleqInstructionBound{};
+    if (shape && std::getenv("LOOPCERT_FLEQ_BOUND_PARTS") && loop < 12)
+      std::printf("%s: read %.3g data %.3g operation %.3g rounding %.3g write %.3g drift %.3g pass %.3g total %.3g\n", fq::op_name(in.op), bound.read,
+                  bound.data, bound.operation, bound.rounding, bound.write, bound.drift, bound.pass, bound.total);
     if (shape && (in.op == fq::Op::tmatmul || in.op == fq::Op::matmul || in.op == fq::Op::transpose)) {
       const Stored A = block(c, X, in.a), B = block(c, X, in.b >= 0 ? in.b : c.geometry.never_cell());
       REQUIRE(up(cross_magnitude(in, A, B, c.geometry.rows, c.geometry.width)) <= bound.cross_limit);  // H5
     }
-    tf.apply_loop(X);
+    apply_loop_checked(tf, c, X, bounds::fleq_instruction_bound(k, {}, u).drift);
     ++out.loops;
     const fq::MachineState after = own_state(p, c, X, cf::decode(c.layout, p, as_double(X)).pc);
     CHECK(after.pc == next.state.pc);
@@ -149,6 +202,8 @@ Result check_run(const fq::FleqProgram& p, const cf::CompiledFleq& c, double u, 
         const double err = up(after.cells[cell].entries[e] - next.state.cells[cell].entries[e]);
         ++out.checked;
         out.worst_ratio = std::max(out.worst_ratio, err / bound.total);
+        double& by_op = out.worst_by_op[fq::op_name(in.op)];
+        by_op = std::max(by_op, err / bound.total);
         if (err > bound.total * scale && out.violations++ == 0)
           out.first_violation = "loop " + std::to_string(loop + 1) + " (pc " + std::to_string(d.pc) + ", line " + std::to_string(in.line) +
                                 "): error " + std::to_string(err) + " > bound " + std::to_string(bound.total * scale);
@@ -172,12 +227,18 @@ TEST_CASE("FLEQ loop theorem: every written entry within the bound, at double", 
       const Result r = check_run<double>(p, c, 0x1p-53);
       INFO(p.source << ": " << r.first_violation);
       CHECK(r.violations == 0);
-      if (std::getenv("LOOPCERT_FLEQ_REPORT"))
-        std::printf("%s at double: %d loops, %d entries, worst observed / bound %.3g\n", entry.path().filename().c_str(), r.loops, r.checked,
+      if (std::getenv("LOOPCERT_FLEQ_REPORT")) {
+        std::printf("%s at double: %d loops, %d entries, worst observed / bound %.3g (", entry.path().filename().c_str(), r.loops, r.checked,
                     r.worst_ratio);
+        for (const auto& [op, ratio] : r.worst_by_op) std::printf(" %s %.3g", op.c_str(), ratio);
+        std::printf(" )\n");
+      }
       ++programs;
     }
   CHECK(programs >= 11);
+  if (std::getenv("LOOPCERT_FLEQ_REPORT"))
+    std::printf("controller rows at double, largest deviation: fields %.3g, gates %.3g, pc %.3g\n", observed_field_drift, observed_gate_drift,
+                observed_pc_drift);
 }
 
 TEST_CASE("FLEQ loop theorem: newton_a3 and products at mpfr:128", "[fleq][loop_bound]") {

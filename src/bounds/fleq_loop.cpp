@@ -28,13 +28,33 @@ const LayerSpec* layer_named(const FleqLoopConstants& k, const std::string& name
 double grow(double x, double slack) { return mul_up(x, add_up(1, slack)); }
 double add3(double a, double b, double c) { return add_up(add_up(a, b), c); }
 
+}  // namespace
+
+// Lemma F of proofs/fleq_loop.md: the fetch's copy of a +-1 field is exactly +-1 in
+// binary floating point (round to nearest) when the off-target weights' total
+// T = (n - 1) e^(-2 lambda) (1 + c u + eta) (1 + gamma_n) is below u / 2: the softmax sum
+// is 1 + (something <= T) and rounds to 1, the target's weight is exactly 1, and the
+// value sum +-1 + (something < u / 2) rounds to +-1. Then the snap, the decode, the
+// gates, correct, increment and branch all compute on exact small dyadic numbers.
+bool fleq_fetch_copy_exact(const FleqLoopConstants& k, double u) {
+  if (u == 0) return true;
+  const ExpModel exp = exp_model_for_unit_roundoff(u);
+  const double tiny = mul_up(std::exp(-2 * k.read_lambda), 1 + 0x1p-50);  // glibc exp: < 1 ulp
+  double term = mul_up(tiny, add_up(1, mul_up(exp.units, u)));
+  if (exp.has_absolute) term = add_up(term, std::ldexp(1.0, static_cast<int>(exp.absolute_log2)));
+  const double T = mul_up(mul_up(k.n - 1, term), add_up(1, gamma(k.n, u)));
+  return T < u / 2;
+}
+
+namespace {
+
 // Floating point: how far a 0/1 gate (and a +-1 pointer bit) may be from its value
-// (proofs/fleq_loop.md, "Controller rows in floating point"). The fetched fields are
-// +-1 within the fetch's snap rounding (read.md, "After the attention": ffn_rounding of
-// the fetch layer); decode maps them to 0/1 rows (weight 1/2: the deviation halves) with
-// its own FFN rounding; a result gate sums up to five of them in one unit (8 roundings).
+// (proofs/fleq_loop.md, "Controller rows in floating point"): 0 under Lemma F; otherwise
+// the fetched fields are +-1 within the fetch's snap rounding (read.md, "After the
+// attention": ffn_rounding of the fetch layer), decode maps them to 0/1 rows (weight 1/2)
+// with its own FFN rounding, and a result gate sums up to five of them in one unit.
 double gate_drift(const FleqLoopConstants& k, double u) {
-  if (u == 0) return 0;
+  if (fleq_fetch_copy_exact(k, u)) return 0;
   const LayerSpec* fetch = layer_named(k, "fetch");
   const LayerSpec* decode = layer_named(k, "decode");
   if (!fetch || !decode) return kInfinity;

@@ -74,6 +74,10 @@ struct FleqInstructionBound {
 // until bounds/fleq_function.hpp (helper F's fleq_function stem) supplies their term.
 FleqInstructionBound fleq_instruction_bound(const FleqLoopConstants& k, const FleqInstructionShape& shape, double u);
 
+// Lemma F (proofs/fleq_loop.md): at unit roundoff u the fetch's copy of every +-1 field
+// is exactly +-1, so every controller row is exact in floating point too (true for u = 0).
+bool fleq_fetch_copy_exact(const FleqLoopConstants& k, double u);
+
 // Part (a): the controller's conditions at unit roundoff u (Theorem 1 of the note).
 struct FleqControllerBound {
   double fetch_attention = 0;  // the fetch's copy: read_attention + rounding_attention (<= snap)
