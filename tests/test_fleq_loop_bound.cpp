@@ -161,6 +161,7 @@ template <class T>
 Result check_run(const fq::FleqProgram& p, const cf::CompiledFleq& c, double u, double scale = 1) {
   const bounds::FleqLoopConstants k = analysis::fleq_loop_constants(p, c);
   REQUIRE(bounds::fleq_controller_bound(k, u).exact());
+  CHECK(bounds::fleq_fetch_copy_exact(k, u));  // Lemma F: the tests run where every controller row is exact
   const fq::RunResult ref = fq::run_fleq_machine(p, 20000);
   REQUIRE(ref.halted);
   const fq::OpTable ops = fq::ideal_ops();
@@ -273,8 +274,13 @@ TEST_CASE("FLEQ loop theorem: a bound scaled down, or a broken matmul head, is c
 
 TEST_CASE("FLEQ loop theorem: the elementwise functions are a marked slot, not a claim", "[fleq][loop_bound]") {
   bounds::FleqLoopConstants k;
-  k.n = 64, k.L = 6, k.rows = 2, k.width = 2, k.data_bound = k.real_bound = 16, k.read_lambda = k.write_lambda = 20, k.write_gate = 48,
+  k.n = 64, k.L = 6, k.rows = 2, k.width = 2, k.data_bound = k.real_bound = 16, k.read_lambda = k.write_lambda = 22, k.write_gate = 48,
   k.select_gate = 64;
+  // Lemma F fails at a low fetch temperature (the off-target weights reach u / 2).
+  CHECK(bounds::fleq_fetch_copy_exact(k, 0x1p-53));
+  bounds::FleqLoopConstants cold = k;
+  cold.read_lambda = 4;
+  CHECK_FALSE(bounds::fleq_fetch_copy_exact(cold, 0x1p-53));
   const auto b = bounds::fleq_instruction_bound(k, {bounds::FleqBoundOp::function, 2, 2, 1, 1, false}, 0);
   CHECK(b.total == bounds::kInfinity);
   CHECK(b.reason.find("fleq_function") != std::string::npos);
