@@ -186,7 +186,9 @@ Result check_run(const fq::FleqProgram& p, const cf::CompiledFleq& c, double u, 
                   bound.data, bound.operation, bound.rounding, bound.write, bound.drift, bound.pass, bound.total);
     if (shape && (in.op == fq::Op::tmatmul || in.op == fq::Op::matmul || in.op == fq::Op::transpose)) {
       const Stored A = block(c, X, in.a), B = block(c, X, in.b >= 0 ? in.b : c.geometry.never_cell());
-      REQUIRE(up(cross_magnitude(in, A, B, c.geometry.rows, c.geometry.width)) <= bound.cross_limit);  // H5
+      const double cross = up(cross_magnitude(in, A, B, c.geometry.rows, c.geometry.width));
+      REQUIRE(cross <= bound.cross_limit);  // H5
+      if (bound.cross_implied) CHECK(cross <= to_double(p.bound) * to_double(p.bound) * c.geometry.rows * (1 + 0x1p-19));
     }
     apply_loop_checked(tf, c, X, bounds::fleq_instruction_bound(k, {}, u).drift);
     ++out.loops;

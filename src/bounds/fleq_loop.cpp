@@ -182,6 +182,8 @@ FleqInstructionBound fleq_instruction_bound(const FleqLoopConstants& k, const Fl
                                   fleq_matmul_total(rows, operand_key, b.operand, n, std::ldexp(1.0, k.matmul_scale_log2), u),
                                   fleq_transpose_total(rows, rows, operand_key, n, std::ldexp(1.0, k.transpose_scale_log2), u)});
   b.cross_limit = sub_down(sub_down(M, family), product_data(rows, rows, e_key, operand_key, stored, 0));
+  const double stored_real = grow(k.real_bound, k.stored_slack);
+  b.cross_implied = mul_up(rows, mul_up(stored_real, stored_real)) <= b.cross_limit;
   if (!(b.total < kInfinity)) b.reason = "a block's hypothesis fails (a bound is infinite: the write gate, n < 2 rows, or the temperature)";
   return b;
 }

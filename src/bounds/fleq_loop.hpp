@@ -66,6 +66,9 @@ struct FleqInstructionBound {
   // The largest entry a gated-off product family may hold and still be gated off exactly
   // (the select gate, hypothesis H5): the caller checks the cross product against it.
   double cross_limit = 0;
+  // Whether H5 follows from the declarations: every gated-off family entry (at most R
+  // stored-bound^2) is within cross_limit whatever the data.
+  bool cross_implied = false;
   std::string reason;    // why total is +infinity (a hypothesis that fails), else empty
 };
 
