@@ -292,3 +292,30 @@ TEST_CASE("FLEQ loop theorem: the elementwise functions are a marked slot, not a
   CHECK(add.rounding == 0);
   CHECK(add.total < 1e-10);
 }
+
+// Hypothesis H5 from the declarations (compile/fleq/constants.cpp: the select gate at
+// least 2 R G^2 when the program has products): A^T B = 256 beside `matmul A, B` at
+// .bound 16 is gated off exactly, so C = A B = 0 is written within the bound; likewise
+// A E = 256 beside `tmatmul A, E` (= 0). With the old gate 4 G' = 64 the transformer
+// wrote C[1,0] = 50.
+TEST_CASE("FLEQ loop theorem: a gated-off product far above the data bound stays off", "[fleq][loop_bound]") {
+  const fq::FleqProgram p = fq::assemble_fq(R"(.k 2
+.bound 16
+.real A = [[0, 16], [0, 0]]
+.real B = [[16, 0], [0, 0]]
+.real E = [[0, 0], [16, 0]]
+.real C 2x2
+.real D 2x2
+        C = matmul A, B
+        D = tmatmul A, E
+        halt
+)", "cross.fq");
+  const cf::CompiledFleq c = cf::compile_fleq(p, {0x1p-53});
+  const bounds::FleqLoopConstants k = analysis::fleq_loop_constants(p, c);
+  const auto bound = bounds::fleq_instruction_bound(k, *analysis::fleq_instruction_shape(p, 0), 0x1p-53);
+  CHECK(bound.cross_implied);
+  const Result r = check_run<double>(p, c, 0x1p-53);
+  INFO(r.first_violation);
+  CHECK(r.violations == 0);
+  CHECK(r.checked == 8);
+}
