@@ -112,57 +112,48 @@ double product_data(int q, int rows, double e, double operand, double stored, do
 
 }  // namespace
 
-FleqInstructionBound fleq_instruction_bound(const FleqLoopConstants& k, const FleqInstructionShape& s, double u) {
-  FleqInstructionBound b;
-  auto fail = [&](const std::string& why) {
-    b.total = kInfinity;
-    b.reason = why;
-    return b;
-  };
-  if (s.op == FleqBoundOp::function)
-    return fail("elementwise functions: no bound yet (slot for bounds/fleq_function.hpp, the fleq_function stem)");
-  const double M = k.select_gate;
-  b.drift = gate_drift(k, u);
-  const double G_all = grow(k.data_bound, k.stored_slack);  // every stored val entry (H2)
-  const double stored = s.int_result ? static_cast<double>(std::max(k.int_bound, 1)) : grow(k.real_bound, k.stored_slack);
-  b.read = read_error(k, G_all, b.drift, u);
-  b.operand = add_up(stored, b.read);
-  b.padding = write_error(k, G_all, b.drift, u);
-  b.pass = pass_error(M, mul_up(k.rows, mul_up(b.operand, b.operand)), b.drift, u);
-  // Keys pass one gated pass (product_keys): the product families see operand error e_k.
-  const double e_key = add_up(b.read, b.pass);
-  const double operand_key = add_up(stored, e_key);
-  const int rows = k.rows, n = k.n;
+namespace {
+
+// What every operation's terms are built from (proofs/fleq_loop.md, Theorem 2).
+struct Operands {
+  double stored = 0;     // a stored operand entry (H2): G (1 + sigma), or K for .int cells
+  double e_key = 0;      // the read error plus the key stage's pass (the product families' operands)
+  double operand_key = 0;  // |key| <= stored + e_key
+};
+
+// Theorem 2's data term D and block term O for the operation (the table of the note).
+void operation_terms(const FleqLoopConstants& k, const FleqInstructionShape& s, const Operands& o, double u, FleqInstructionBound& b) {
+  const int R = k.rows, n = k.n;
+  const double a = o.operand_key;
   switch (s.op) {
     case FleqBoundOp::add:
     case FleqBoundOp::sub:
       b.data = mul_up(2, b.read);
-      b.rounding = add_up(fleq_elementwise_rounding(b.operand, u, false), b.pass);  // the elementwise units are gated by sel_*
+      b.rounding = add_up(fleq_elementwise_rounding(b.operand, u, false), b.pass);  // the units are gated by sel_*
       break;
     case FleqBoundOp::copy:
       b.data = b.read;
       b.rounding = b.pass;
       break;
-    case FleqBoundOp::scale:  // keys +-s e_l (one pass), queries B: fleq_product with S = |s| |b|
-      b.data = mul_up(e_key, add_up(b.operand, stored));
-      b.operation = fleq_product_total(rows, rows, mul_up(operand_key, b.operand), n, std::ldexp(1.0, k.product_scale_log2), u);
+    case FleqBoundOp::scale:  // keys +-s e_l, queries B: fleq_product with the score s b_l, |s b_l| <= a^2
+      b.data = mul_up(o.e_key, add_up(b.operand, o.stored));
+      b.operation = fleq_product_total(R, R, mul_up(a, b.operand), n, std::ldexp(1.0, k.product_scale_log2), u);
       break;
-    case FleqBoundOp::tmatmul:  // A (q x p), B (q x r): shared dimension a_rows
-      b.data = product_data(s.a_rows, rows, e_key, std::max(operand_key, b.operand), stored, b.padding);
-      b.operation = fleq_product_total(rows, rows, fleq_product_score_bound(rows, operand_key, b.operand), n,
-                                       std::ldexp(1.0, k.product_scale_log2), u);
+    case FleqBoundOp::tmatmul:  // A (q x p), B (q x r): the shared dimension is A's rows
+      b.data = product_data(s.a_rows, R, o.e_key, a, o.stored, b.padding);
+      b.operation = fleq_product_total(R, R, fleq_product_score_bound(R, a, b.operand), n, std::ldexp(1.0, k.product_scale_log2), u);
       break;
-    case FleqBoundOp::matmul:  // A (p x q), B (q x r): shared dimension a_cols
-      b.data = product_data(s.a_cols, rows, e_key, std::max(operand_key, b.operand), stored, b.padding);
-      b.operation = fleq_matmul_total(rows, operand_key, b.operand, n, std::ldexp(1.0, k.matmul_scale_log2), u);
+    case FleqBoundOp::matmul:  // A (p x q), B (q x r): the shared dimension is A's columns
+      b.data = product_data(s.a_cols, R, o.e_key, a, o.stored, b.padding);
+      b.operation = fleq_matmul_total(R, a, b.operand, n, std::ldexp(1.0, k.matmul_scale_log2), u);
       break;
     case FleqBoundOp::transpose:
-      b.data = e_key;
-      b.operation = fleq_transpose_total(rows, rows, operand_key, n, std::ldexp(1.0, k.transpose_scale_log2), u);
+      b.data = o.e_key;
+      b.operation = fleq_transpose_total(R, R, a, n, std::ldexp(1.0, k.transpose_scale_log2), u);
       break;
-    case FleqBoundOp::hadamard: {  // row i: one live pair per query column; 2 width value terms (note, "hadamard")
-      b.data = mul_up(e_key, add_up(operand_key, stored));
-      const double S = mul_up(operand_key, add_up(stored, e_key));
+    case FleqBoundOp::hadamard: {  // one live pair per query column, 2w value terms (the note, "hadamard")
+      b.data = mul_up(o.e_key, add_up(a, o.stored));
+      const double S = mul_up(a, add_up(o.stored, o.e_key));
       const double C = std::ldexp(1.0, k.hadamard_scale_log2);
       b.operation = add_up(fleq_product_exact(1, S, n, C), fleq_matmul_rounding(k.width, 1, S, n, C, u));
       break;
@@ -170,20 +161,49 @@ FleqInstructionBound fleq_instruction_bound(const FleqLoopConstants& k, const Fl
     case FleqBoundOp::function:
       break;
   }
+}
+
+// H5: the largest entry a gated-off product family may hold and still be gated off
+// exactly: the select gate less that family's own error and its read term.
+void cross_terms(const FleqLoopConstants& k, const Operands& o, double u, FleqInstructionBound& b) {
+  const int R = k.rows, n = k.n;
+  const double a = o.operand_key;
+  const double family = std::max({fleq_product_total(R, R, fleq_product_score_bound(R, a, b.operand), n, std::ldexp(1.0, k.product_scale_log2), u),
+                                  fleq_matmul_total(R, a, b.operand, n, std::ldexp(1.0, k.matmul_scale_log2), u),
+                                  fleq_transpose_total(R, R, a, n, std::ldexp(1.0, k.transpose_scale_log2), u)});
+  b.cross_limit = sub_down(sub_down(k.select_gate, family), product_data(R, R, o.e_key, a, o.stored, 0));
+  const double stored_real = grow(k.real_bound, k.stored_slack);
+  b.cross_implied = mul_up(R, mul_up(stored_real, stored_real)) <= b.cross_limit;
+}
+
+}  // namespace
+
+FleqInstructionBound fleq_instruction_bound(const FleqLoopConstants& k, const FleqInstructionShape& s, double u) {
+  FleqInstructionBound b;
+  if (s.op == FleqBoundOp::function) {
+    b.total = kInfinity;
+    b.reason = "elementwise functions: no bound yet (slot for bounds/fleq_function.hpp, the fleq_function stem)";
+    return b;
+  }
+  b.drift = gate_drift(k, u);
+  const double G_all = grow(k.data_bound, k.stored_slack);  // every stored val entry (H2)
+  Operands o;
+  o.stored = s.int_result ? static_cast<double>(std::max(k.int_bound, 1)) : grow(k.real_bound, k.stored_slack);
+  b.read = read_error(k, G_all, b.drift, u);
+  b.operand = add_up(o.stored, b.read);
+  // H3: a padding entry is a written 0, by a write whose result bound is at most 1.5 G'.
+  b.padding = write_error(k, 1.5 * k.data_bound, b.drift, u);
+  b.pass = pass_error(k.select_gate, mul_up(k.rows, mul_up(b.operand, b.operand)), b.drift, u);
+  o.e_key = add_up(b.read, b.pass);  // product_keys is one gated pass
+  o.operand_key = add_up(o.stored, o.e_key);
+  operation_terms(k, s, o, u, b);
   // The result select is one more gated pass (res); then the write, at the result's bound.
   b.rounding = add_up(b.rounding, b.pass);
   b.before_write = add3(b.data, b.operation, b.rounding);
   const double result_bound = s.int_result ? static_cast<double>(k.int_bound) : k.real_bound;
   b.write = write_error(k, std::max(G_all, add_up(result_bound, b.before_write)), b.drift, u);
   b.total = add_up(b.before_write, b.write);
-  // H5: a gated-off family's entries must stay within M (less what its own computation adds).
-  const double family = std::max({fleq_product_total(rows, rows, fleq_product_score_bound(rows, operand_key, b.operand), n,
-                                                     std::ldexp(1.0, k.product_scale_log2), u),
-                                  fleq_matmul_total(rows, operand_key, b.operand, n, std::ldexp(1.0, k.matmul_scale_log2), u),
-                                  fleq_transpose_total(rows, rows, operand_key, n, std::ldexp(1.0, k.transpose_scale_log2), u)});
-  b.cross_limit = sub_down(sub_down(M, family), product_data(rows, rows, e_key, operand_key, stored, 0));
-  const double stored_real = grow(k.real_bound, k.stored_slack);
-  b.cross_implied = mul_up(rows, mul_up(stored_real, stored_real)) <= b.cross_limit;
+  cross_terms(k, o, u, b);
   if (!(b.total < kInfinity)) b.reason = "a block's hypothesis fails (a bound is infinite: the write gate, n < 2 rows, or the temperature)";
   return b;
 }
@@ -199,10 +219,12 @@ FleqControllerBound fleq_controller_bound(const FleqLoopConstants& k, double u) 
   const double G_all = grow(k.data_bound, k.stored_slack);
   const double e = read_error(k, G_all, eta, u);
   const double K = std::max(k.int_bound, 1);
-  const double before = add3(mul_up(2, e), fleq_elementwise_rounding(add_up(K, e), u, false), mul_up(2, pass_error(k.select_gate, 2 * K, eta, u)));
+  const double passes = mul_up(2, pass_error(k.select_gate, 2 * K, eta, u));
+  const double before = add3(mul_up(2, e), fleq_elementwise_rounding(add_up(K, e), u, false), passes);
   c.int_error = add_up(before, write_error(k, std::max(G_all, add_up(K, before)), eta, u));
   c.flag_error = add_up(c.int_error, e);
-  c.snap_exact = c.int_error <= 0.25 && fleq_int_snap_rounding(k.int_bound, k.snap_gate, u) == 0 && k.snap_gate > add_up(G_all, k.int_bound);  // fleq_int_snap_gate's M > |x| + K off the .int columns
+  // fleq_int_snap's gate must exceed |x| + K off the .int columns (x within G' (1 + sigma)).
+  c.snap_exact = c.int_error <= 0.25 && fleq_int_snap_rounding(k.int_bound, k.snap_gate, u) == 0 && k.snap_gate > add_up(G_all, k.int_bound);
   c.flag_exact = c.flag_error <= 0.25 && fleq_flag_rounding(add_up(K, 0.25), k.flag_gate, u) == 0;
   if (!c.fetch_exact) c.reason = "the fetch's copy may leave the snap threshold";
   else if (!c.snap_exact) c.reason = "an .int entry may be 1/4 or more from its integer before the snap";
