@@ -4,6 +4,8 @@
 set -euo pipefail
 build=${1:-build}
 cd "$(dirname "$0")/.."
+# bench_fleq_loop reads examples/fleq from the source tree.
+export LOOPCERT_SOURCE_DIR="$PWD"
 mkdir -p reports
 for b in "$build"/bench_*; do
   [ -x "$b" ] || continue

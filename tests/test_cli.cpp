@@ -103,7 +103,8 @@ TEST_CASE("verify prints the lemma table and JSON", "[cli]") {
   auto r = run_cli("verify --trials 5 --json");
   REQUIRE(r.status == 0);
   const auto j = nlohmann::json::parse(r.out);
-  CHECK(j["lemmas"].size() == 7);
+  CHECK(j["lemmas"].size() == 15);  // the seven SUBLEQ lemmas and the eight FLEQ blocks
+  CHECK(j["lemmas"][7]["lemma"] == "fleq_read");
   for (const auto& l : j["lemmas"]) CHECK(l["verdict"] == "holds");
   r = run_cli("verify read write --trials 5");
   CHECK(r.status == 0);

@@ -98,12 +98,12 @@ void print_lemma_table(const std::vector<LemmaSummary>& rows, const ScalarSpec& 
   std::cout << fmt::format(
       "lemma checks at {}, {} random valid inputs and {} worst-case inputs each (seed {}), noise up to each lemma's admissible delta\n\n",
       scalar.name(), common.trials, common.trials, common.seed);
-  std::cout << fmt::format("{:<10} {:<9} {:<7} {:<11} {:>10} {:>10} {:>9}  {:>10} {:>10} {:>9}  {}\n", "", "", "", "", "random", "",
+  std::cout << fmt::format("{:<16} {:<9} {:<7} {:<11} {:>10} {:>10} {:>9}  {:>10} {:>10} {:>9}  {}\n", "", "", "", "", "random", "",
                            "", "worst", "case", "", "");
-  std::cout << fmt::format("{:<10} {:<9} {:<7} {:<11} {:>10} {:>10} {:>9}  {:>10} {:>10} {:>9}  {}\n", "lemma", "n", "N", "lambda",
+  std::cout << fmt::format("{:<16} {:<9} {:<7} {:<11} {:>10} {:>10} {:>9}  {:>10} {:>10} {:>9}  {}\n", "lemma", "n", "N", "lambda",
                            "observed", "bound", "obs/bound", "observed", "bound", "obs/bound", "verdict");
   for (const auto& r : rows) {
-    std::cout << fmt::format("{:<10} {:<9} {:<7} {:<11} {:>10.3g} {:>10.3g} {:>9.3g}  {:>10.3g} {:>10.3g} {:>9.3g}  {}\n", r.lemma,
+    std::cout << fmt::format("{:<16} {:<9} {:<7} {:<11} {:>10.3g} {:>10.3g} {:>9.3g}  {:>10.3g} {:>10.3g} {:>9.3g}  {}\n", r.lemma,
                              fmt::format("{}-{}", r.n_lo, r.n_hi), fmt::format("{}-{}", r.N_lo, r.N_hi),
                              fmt::format("{:g}-{:g}", r.lambda_lo, r.lambda_hi), r.random.max_observed, r.random.bound_at_max,
                              r.random.max_ratio, r.adversarial.max_observed, r.adversarial.bound_at_max, r.adversarial.max_ratio,
@@ -119,8 +119,11 @@ int verify(const VerifyArgs& args) {
   std::vector<std::string> lemmas = args.lemmas;
   if (lemmas.empty()) lemmas = analysis::lemma_names();
   for (const auto& l : lemmas)
-    if (!analysis::is_lemma(l) && l != "sigmoid" && l != "formats")
-      throw UsageError("unknown lemma '" + l + "' (expected read, write, increment, subtract, flag, branch, correct, sigmoid or formats)");
+    if (!analysis::is_lemma(l) && l != "sigmoid" && l != "formats") {
+      std::string names;
+      for (const auto& n : analysis::lemma_names()) names += n + ", ";
+      throw UsageError("unknown lemma '" + l + "' (expected one of " + names + "sigmoid or formats)");
+    }
   if (args.common.trials < 1) throw UsageError("--trials must be at least 1");
   if (std::find(lemmas.begin(), lemmas.end(), "formats") != lemmas.end()) {
     if (lemmas.size() > 1) throw UsageError("verify formats runs on its own: loopcert verify formats [--program P]");
@@ -181,7 +184,7 @@ int verify(const VerifyArgs& args) {
 void add_verify_command(CLI::App& app, Handler& handler) {
   auto args = std::make_shared<VerifyArgs>();
   CLI::App* cmd = app.add_subcommand("verify", "Check each lemma's construction against its proved bound on random and worst-case valid inputs");
-  cmd->add_option("LEMMA", args->lemmas, "lemmas: read write increment subtract flag branch correct (default: all seven); or sigmoid, or formats (each on its own)");
+  cmd->add_option("LEMMA", args->lemmas, "lemmas: read write increment subtract flag branch correct and the FLEQ blocks fleq_read fleq_write fleq_product fleq_matmul fleq_transpose fleq_elementwise fleq_int_snap fleq_flag (default: all); or sigmoid, or formats (each on its own)");
   cmd->add_option("--scalar", args->common.scalar, "scalar type: " + scalar_names_help())->capture_default_str();
   cmd->add_option("--trials", args->common.trials, "random inputs per lemma (and as many worst-case inputs)")->capture_default_str();
   cmd->add_option("--seed", args->common.seed, "seed of the random inputs (a run is reproducible from it)")->capture_default_str();

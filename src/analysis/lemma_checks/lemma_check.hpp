@@ -69,6 +69,8 @@ const std::vector<const LemmaCheck*>& registry();
 
 // The registered lemmas (one per file of this folder).
 extern const LemmaCheck read_check, write_check, increment_check, subtract_check, flag_check, branch_check, correct_check;
+extern const LemmaCheck fleq_read_check, fleq_write_check, fleq_product_check, fleq_matmul_check, fleq_transpose_check,
+    fleq_elementwise_check, fleq_int_snap_check, fleq_flag_check;
 
 }  // namespace loopcert::analysis::lemma_checks
 

@@ -41,6 +41,13 @@ FleqConstants fleq_constants(const isa::fleq::FleqProgram& program, const Layout
   // cells), the row count and n; never the data.
   int rows = 1;
   for (const auto& cell : program.cells) rows = std::max(rows, cell.shape.rows);
+  // The result select passes the product families through gates of this constant too: a
+  // gated-off family (A B beside tmatmul, A^T B beside matmul) reaches rows G^2 and must
+  // stay below it (proofs/fleq_loop.md, hypothesis H5).
+  const bool products = std::any_of(program.instructions.begin(), program.instructions.end(), [](const isa::fleq::Instruction& in) {
+    return in.op == isa::fleq::Op::tmatmul || in.op == isa::fleq::Op::matmul || in.op == isa::fleq::Op::transpose;
+  });
+  if (products) c.select_gate = std::max(c.select_gate, 2 * Rational(rows) * program.bound * program.bound);
   const double S = bounds::fleq_product_score_bound(rows, to_double(program.bound), to_double(program.bound));
   const double u_product = options.unit_roundoff > 0 ? options.unit_roundoff : 0x1p-200;
   c.product_scale_log2 = bounds::fleq_product_best_scale(rows, rows, S, n, u_product);
