@@ -22,14 +22,19 @@ bool run_agrees(const std::string& program, int bits, const std::string& flags =
   return json::parse(r.out)["agree"].get<bool>();
 }
 
+// A search's JSON (exit 0 required).
+json search_json(const std::string& args) {
+  const auto r = run_cli("search " + args + " --json --quiet");
+  INFO(args << ": " << r.err);
+  REQUIRE(r.status == 0);
+  return json::parse(r.out);
+}
+
 }  // namespace
 
 TEST_CASE("search precision P.fq: the smallest agreeing precision, which run confirms", "[fleq][search][cli]") {
   const std::string program = "examples/fleq/linalg/newton_a3.fq";
-  const auto r = run_cli("search precision " + program + " --bits 30..44 --json --quiet");
-  INFO(r.err);
-  REQUIRE(r.status == 0);
-  const json j = json::parse(r.out);
+  const json j = search_json("precision " + program + " --bits 30..44");
   REQUIRE(j["bits_min"].is_number());
   const int bits = j["bits_min"];
   CHECK(bits > 30);  // newton_a3's real cells need more than 30 bits for 1e-6
@@ -56,10 +61,7 @@ TEST_CASE("search precision P.fq: text says there is no prediction", "[fleq][sea
 
 TEST_CASE("search lambda P.fq: the interval of the fetch temperature", "[fleq][search][cli]") {
   const std::string program = "examples/fleq/subleq/divmod.fq";
-  const auto r = run_cli("search lambda " + program + " --resolution 0.5 --lambda-max 64 --json --quiet");
-  INFO(r.err);
-  REQUIRE(r.status == 0);
-  const json j = json::parse(r.out);
+  const json j = search_json("lambda " + program + " --resolution 0.5 --lambda-max 64");
   REQUIRE(j["lambda_min"].is_number());
   CHECK(j["predicted_lambda"].is_null());
   CHECK(j["predicted_lambda_rounding"].is_null());
@@ -77,10 +79,7 @@ TEST_CASE("search lambda P.fq: the interval of the fetch temperature", "[fleq][s
 }
 
 TEST_CASE("search grid P.fq: cells per precision, no prediction", "[fleq][search][cli]") {
-  const auto r = run_cli("search grid examples/fleq/subleq/divmod.fq --bits 10..11 --lambda 1..3:2 --json --quiet");
-  INFO(r.err);
-  REQUIRE(r.status == 0);
-  const json j = json::parse(r.out);
+  const json j = search_json("grid examples/fleq/subleq/divmod.fq --bits 10..11 --lambda 1..3:2");
   REQUIRE(j["cells"].size() == 4);
   for (const auto& c : j["cells"]) CHECK(c["predicted"] == false);
   CHECK(j.contains("no_prediction"));

@@ -128,39 +128,36 @@ void bisect_precision(Runner& runner, const std::optional<Rational>& lambda, Pre
     if (bits < *s.bits_min && ok) s.non_monotone.push_back(bits);
 }
 
-}  // namespace
-
-PrecisionSearch search_precision(const compile::LoopTarget& target, const Rational& lambda, long lo, long hi, const SearchCommon& common) {
+// The search on `runner`'s loops, with the predictions of `predict` at the run's lambda
+// (given, or the default of the loops at hi).
+PrecisionSearch precision_over(Runner& runner, const compile::Predictors& predict, const std::optional<Rational>& lambda, long lo,
+                               long hi, const SearchCommon& common) {
   const auto started = std::chrono::steady_clock::now();
-  check_bits(lo, hi);
-  Runner runner(target, common);
   PrecisionSearch s;
-  s.lambda = lambda;
+  s.lambda = lambda.value_or(predict.default_lambda);
+  s.lambda_per_run = !lambda;
   s.lo = lo;
   s.hi = hi;
   bisect_precision(runner, lambda, s, common);
-  s.no_prediction = no_prediction(target.predict, lambda);
-  s.predicted_bits = s.no_prediction.empty() ? target.predict.bits(lambda) : -1;
-  s.seconds = seconds_since(started);
-  return s;
-}
-
-PrecisionSearch search_precision(const TargetAtScalar& target_at, long lo, long hi, const SearchCommon& common) {
-  const auto started = std::chrono::steady_clock::now();
-  check_bits(lo, hi);
-  Runner runner(target_at, common);
-  PrecisionSearch s;
-  s.lo = lo;
-  s.hi = hi;
-  const compile::LoopTarget* at_hi = runner.target(mpfr(hi));
-  const compile::Predictors predict = at_hi ? at_hi->predict : compile::Predictors{};
-  s.lambda = predict.default_lambda;
-  s.lambda_per_run = true;
-  bisect_precision(runner, std::nullopt, s, common);
   s.no_prediction = no_prediction(predict, s.lambda);
   s.predicted_bits = s.no_prediction.empty() ? predict.bits(s.lambda) : -1;
   s.seconds = seconds_since(started);
   return s;
+}
+
+}  // namespace
+
+PrecisionSearch search_precision(const compile::LoopTarget& target, const Rational& lambda, long lo, long hi, const SearchCommon& common) {
+  check_bits(lo, hi);
+  Runner runner(target, common);
+  return precision_over(runner, target.predict, lambda, lo, hi, common);
+}
+
+PrecisionSearch search_precision(const TargetAtScalar& target_at, long lo, long hi, const SearchCommon& common) {
+  check_bits(lo, hi);
+  Runner runner(target_at, common);
+  const compile::LoopTarget* at_hi = runner.target(mpfr(hi));
+  return precision_over(runner, at_hi ? at_hi->predict : compile::Predictors{}, std::nullopt, lo, hi, common);
 }
 
 // ---------------------------------------------------------------------------------
