@@ -31,6 +31,11 @@ struct Probe {
 // Progress lines for stderr (called from worker threads under a lock).
 using SearchLog = std::function<void(const std::string&)>;
 
+// A machine whose loop is compiled for the scalar it runs at (FLEQ: the temperatures and
+// the products' scales follow the scalar's unit roundoff), run at each loop's own default
+// temperature unless one is given. The searches taking one call it once per scalar.
+using TargetAtScalar = std::function<compile::LoopTarget(const ScalarSpec& scalar)>;
+
 struct SearchCommon {
   std::int64_t max_steps = 100000;
   double tolerance = 0.25;
@@ -42,6 +47,7 @@ struct SearchCommon {
 // --- precision ---------------------------------------------------------------------
 struct PrecisionSearch {
   Rational lambda;
+  bool lambda_per_run = false;         // each precision ran at its own loop's default (Probe::lambda); `lambda`: at hi
   long lo = 2, hi = 64;
   std::optional<long> bits_min;        // smallest P with every precision P..hi agreeing; empty if hi fails
   long bisection_bits = 0;             // where the bisection landed (before the confirming scan)
@@ -49,9 +55,12 @@ struct PrecisionSearch {
   std::vector<long> non_monotone;      // precisions below bits_min that agreed (bits_min - 2 is always run)
   std::vector<Probe> runs;             // every run, in the order made
   int predicted_bits = -1;             // the target's prediction: smallest P for which its budget holds (-1: none)
+  std::string no_prediction;           // why the target predicts nothing (no loop theorem); empty: it predicts
   double seconds = 0;
 };
 PrecisionSearch search_precision(const compile::LoopTarget& target, const Rational& lambda, long lo, long hi, const SearchCommon& common);
+// Each precision on its own loop at that loop's default temperature (s.lambda: the one at `hi`).
+PrecisionSearch search_precision(const TargetAtScalar& target_at, long lo, long hi, const SearchCommon& common);
 
 // --- lambda ------------------------------------------------------------------------
 struct LambdaSearch {
@@ -66,6 +75,7 @@ struct LambdaSearch {
   double predicted_lambda = 0;         // bounds, exact arithmetic: smallest multiple of R with loop_is_exact
   std::optional<double> predicted_lambda_rounding;  // with the scalar's rounding (loop_budget), if any <= 200
   double default_lambda = 0;           // the CLI default (bounds, margin 1/2)
+  std::string no_prediction;           // why the target predicts nothing (no loop theorem); empty: it predicts
   double seconds = 0;
 };
 LambdaSearch search_lambda(const compile::LoopTarget& target, const ScalarSpec& scalar, const Rational& resolution,
@@ -79,10 +89,17 @@ struct GridSearch {
   std::vector<bool> predicted;         // loop_budget holds in this cell
   std::vector<int> predicted_bits;     // per lambda (-1: none)
   double predicted_lambda = 0;
+  std::string no_prediction;           // why the target predicts nothing; empty: it predicts
   double seconds = 0;
 };
 GridSearch search_grid(const compile::LoopTarget& target, long lo, long hi, const Rational& a, const Rational& b,
                        const Rational& step, const SearchCommon& common);
+// Each precision on its own loop (the lambdas are the run temperature of each).
+GridSearch search_grid(const TargetAtScalar& target_at, long lo, long hi, const Rational& a, const Rational& b,
+                       const Rational& step, const SearchCommon& common);
+
+// Why the target's bounds predict nothing (its summary's words), or empty when they predict.
+std::string no_prediction(const compile::Predictors& predict, const Rational& lambda);
 
 // The exact-arithmetic prediction: the smallest multiple of `resolution` for which the
 // loop theorem holds (margin 1), up to 200; +inf if none.

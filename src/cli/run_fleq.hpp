@@ -1,15 +1,23 @@
 // `loopcert run P.fq`: the FLEQ program on the FLEQ transformer through the generic
 // lockstep driver (compile/fleq/target.hpp), or the exact FLEQ machine alone.
 #pragma once
+#include <memory>
 #include <string>
 
 #include "analysis/lockstep.hpp"
 #include "cli/run_command.hpp"
+#include "compile/fleq/target.hpp"
+#include "isa/fleq/program.hpp"
 
 namespace loopcert::cli {
 
 // The program is FLEQ assembly (PROGRAM ends in .fq).
 bool is_fleq_source(const ProgramSource& source);
+
+// The program's loop (compile::fleq_target); the compiler's refusal or a punchcard wider
+// than kMaxTransformerColumns is a UsageError naming the program.
+compile::LoopTarget fleq_loop_target(const isa::fleq::FleqProgram& program, const compile::FleqTargetOptions& options,
+                                     std::shared_ptr<compile::RealErrorLog> log = nullptr);
 
 // `options`: the flags as run_command checked them. Returns the exit code.
 int run_fleq(const RunArgs& args, analysis::RunOptions options);

@@ -9,11 +9,14 @@
 #include <iostream>
 #include <memory>
 #include <optional>
-#include <nlohmann/json.hpp>
 #include <thread>
 
 #include "analysis/search.hpp"
 #include "cli/program_source.hpp"
+#include "cli/run_fleq.hpp"
+#include "compile/fleq/target.hpp"
+#include "core/scalar_facts.hpp"
+#include "isa/fleq/assembler.hpp"
 #include "compile/subleq/target.hpp"
 #include "report/grid_shard.hpp"
 #include "report/search_report.hpp"
@@ -91,20 +94,33 @@ void check_lambda_search(const Rational& resolution, const Rational& cap) {
 
 namespace {
 
+namespace fq = isa::fleq;
+
 struct SearchArgs {
   ProgramSource source;
   std::string lambda, bits, scalar = "double", resolution = "0.05", lambda_max = "100000", csv;
   std::int64_t max_steps = 100000;
   double tolerance = 0.25;
+  double data_tolerance = 1e-6;
   std::optional<int> jobs;  // none: one per core (at most 2)
   bool json = false, quiet = false;
   std::string shard;  // grid: I/K, every K-th precision row as JSON lines (report/grid_shard.hpp)
 };
 
+// --- 1. flags (nothing is read before every flag is checked) --------------------------
+
 analysis::SearchCommon common_of(const SearchArgs& args) {
   if (args.max_steps < 0) throw UsageError("--max-steps must be >= 0");
   if (!(args.tolerance > 0 && args.tolerance < 1)) throw UsageError("--tolerance must lie in (0, 1)");
+  if (!(args.data_tolerance > 0 && args.data_tolerance < 1)) throw UsageError("--data-tolerance must lie in (0, 1)");
   if (args.jobs && *args.jobs < 1) throw UsageError("--jobs must be >= 1 (got " + std::to_string(*args.jobs) + ")");
+  const bool fleq = is_fleq_source(args.source);
+  if (fleq && (!args.source.cmds.empty() || !args.source.mem.empty() || !args.source.layout.empty()))
+    throw UsageError("--cmds/--mem/--layout are SUBLEQ's official CSV format; a .fq program is given alone");
+  if (fleq && args.tolerance != SearchArgs{}.tolerance)
+    throw UsageError("--tolerance: FLEQ decodes .int cells and pc bits within 1/4; real cells use --data-tolerance");
+  if (!fleq && args.data_tolerance != SearchArgs{}.data_tolerance)
+    throw UsageError("--data-tolerance is for the real cells of a .fq program; SUBLEQ cells are integers (--tolerance)");
   analysis::SearchCommon c;
   c.max_steps = args.max_steps;
   c.tolerance = args.tolerance;
@@ -113,37 +129,7 @@ analysis::SearchCommon common_of(const SearchArgs& args) {
   return c;
 }
 
-template <class Fn>
-auto guarded(const isa::SubleqProgram& program, Fn&& fn) {
-  try {
-    return fn();
-  } catch (const std::invalid_argument& e) {
-    throw UsageError(program.source + ": " + e.what());
-  }
-}
-
-// The program as a search target (compiled once; the temperature is a run option).
-compile::LoopTarget target_of(const isa::SubleqProgram& program) {
-  return guarded(program, [&] { return compile::subleq_target(program, blocks::BlockParams{}); });
-}
-
-int search_precision(const SearchArgs& args) {
-  const BitsRange bits = parse_bits_range(args.bits.empty() ? "2..64" : args.bits);
-  isa::SubleqProgram program = load_program(args.source);
-  check_transformer_size(program);
-  analysis::SearchCommon common = common_of(args);
-  const compile::LoopTarget target = target_of(program);
-  const bool given = !args.lambda.empty();
-  const Rational lambda = given ? parse_positive("--lambda", args.lambda) : target.predict.default_lambda;
-  const auto s = guarded(program, [&] { return analysis::search_precision(target, lambda, bits.lo, bits.hi, common); });
-  const double predicted_lambda = analysis::predicted_lambda_exact(target.predict, Rational(1, 2));
-  const report::SearchContext ctx{program.source, fmt::format("N = {}, {} commands", program.bits, program.command_count())};
-  if (args.json) std::cout << report::precision_json(s, ctx, lambda, !given, predicted_lambda).dump(2) << "\n";
-  else std::cout << report::precision_text(s, ctx, lambda, !given);
-  return s.bits_min ? kSuccess : kCheckFailed;
-}
-
-int search_lambda(const SearchArgs& args) {
+ScalarSpec run_scalar(const SearchArgs& args) {
   ScalarSpec scalar;
   try {
     scalar = parse_scalar(args.scalar);
@@ -151,18 +137,107 @@ int search_lambda(const SearchArgs& args) {
     throw UsageError(std::string("--scalar: ") + e.what());
   }
   if (scalar.kind == ScalarKind::Mpfi) throw UsageError("--scalar: mpfi:P is for certificates, not runs");
+  if (scalar.kind == ScalarKind::Exact && is_fleq_source(args.source))
+    throw UsageError("--scalar exact: FLEQ's sigmoid and exp are irrational, so the loop has no exact-rational run");
+  return scalar;
+}
+
+// --- 2. the program ---------------------------------------------------------------------
+
+// The program as a search target: SUBLEQ's one loop (the temperature is a run option), or
+// FLEQ's loop per scalar (its temperatures and scales follow the scalar's unit roundoff).
+struct SearchProgram {
+  std::string source, description;
+  compile::LoopTarget target;          // SUBLEQ; FLEQ: compiled for double (or the fixed scalar)
+  analysis::TargetAtScalar target_at;  // FLEQ only
+  bool fleq() const { return static_cast<bool>(target_at); }
+};
+
+SearchProgram load_subleq(const SearchArgs& args) {
+  const isa::SubleqProgram program = load_program(args.source);
+  check_transformer_size(program);
+  SearchProgram out{program.source, fmt::format("N = {}, {} commands", program.bits, program.command_count()), {}, {}};
+  try {
+    out.target = compile::subleq_target(program, blocks::BlockParams{});
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(program.source + ": " + e.what());
+  }
+  return out;
+}
+
+SearchProgram load_fleq(const SearchArgs& args, const ScalarSpec& scalar) {
+  auto program = std::make_shared<const fq::FleqProgram>(fq::load_fq(args.source.path));
+  compile::FleqTargetOptions options;
+  options.data_tolerance = args.data_tolerance;
+  options.max_steps = args.max_steps;
+  SearchProgram out{program->source, "", {}, {}};
+  options.unit_roundoff = scalar_facts(scalar).unit_roundoff;
+  out.target = fleq_loop_target(*program, options);  // refusals and the size limit: UsageError
+  out.description = fmt::format("FLEQ, {} cells, {} instructions, n = {} columns, data tolerance {:g}", program->cell_count(),
+                                program->instruction_count(), out.target.compiled->layout.columns(), args.data_tolerance);
+  out.target_at = [program, options](const ScalarSpec& at) {
+    compile::FleqTargetOptions o = options;
+    o.unit_roundoff = scalar_facts(at).unit_roundoff;
+    return compile::fleq_target(*program, o);
+  };
+  return out;
+}
+
+SearchProgram load_search_program(const SearchArgs& args, const ScalarSpec& scalar = ScalarSpec{}) {
+  return is_fleq_source(args.source) ? load_fleq(args, scalar) : load_subleq(args);
+}
+
+template <class Fn>
+auto guarded(const SearchProgram& program, Fn&& fn) {
+  try {
+    return fn();
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(program.source + ": " + e.what());
+  }
+}
+
+// --- 3. the searches and 4. their reports -----------------------------------------------
+
+int search_precision(const SearchArgs& args) {
+  const BitsRange bits = parse_bits_range(args.bits.empty() ? "2..64" : args.bits);
+  const bool given = !args.lambda.empty();
+  const std::optional<Rational> lambda = given ? std::optional<Rational>(parse_positive("--lambda", args.lambda)) : std::nullopt;
+  if (given && is_fleq_source(args.source))
+    throw UsageError("--lambda: a FLEQ loop's temperatures are chosen by the compiler for each precision (FLEQ.md section 4)");
+  const analysis::SearchCommon common = common_of(args);
+  const SearchProgram program = load_search_program(args);
+  const auto s = guarded(program, [&] {
+    return program.fleq() ? analysis::search_precision(program.target_at, bits.lo, bits.hi, common)
+                          : analysis::search_precision(program.target, lambda.value_or(program.target.predict.default_lambda), bits.lo,
+                                                       bits.hi, common);
+  });
+  const double predicted_lambda = analysis::predicted_lambda_exact(program.target.predict, Rational(1, 2));
+  const report::SearchContext ctx{program.source, program.description};
+  if (args.json) std::cout << report::precision_json(s, ctx, s.lambda, !given, predicted_lambda).dump(2) << "\n";
+  else std::cout << report::precision_text(s, ctx, s.lambda, !given);
+  return s.bits_min ? kSuccess : kCheckFailed;
+}
+
+int search_lambda(const SearchArgs& args) {
+  const ScalarSpec scalar = run_scalar(args);
   const Rational resolution = parse_positive("--resolution", args.resolution);
   const Rational cap = parse_positive("--lambda-max", args.lambda_max);
   check_lambda_search(resolution, cap);
-  isa::SubleqProgram program = load_program(args.source);
-  check_transformer_size(program);
-  analysis::SearchCommon common = common_of(args);
-  const compile::LoopTarget target = target_of(program);
-  const auto s = guarded(program, [&] { return analysis::search_lambda(target, scalar, resolution, cap, common); });
-  const report::SearchContext ctx{program.source, fmt::format("N = {}, {} commands", program.bits, program.command_count())};
+  const analysis::SearchCommon common = common_of(args);
+  const SearchProgram program = load_search_program(args, scalar);
+  const auto s = guarded(program, [&] { return analysis::search_lambda(program.target, scalar, resolution, cap, common); });
+  const report::SearchContext ctx{program.source, program.description};
   if (args.json) std::cout << report::lambda_json(s, ctx).dump(2) << "\n";
   else std::cout << report::lambda_text(s, ctx);
   return s.lambda_min ? kSuccess : kCheckFailed;
+}
+
+void write_csv(const std::string& path, const std::string& csv) {
+  std::ofstream out(path);
+  if (!out) throw UsageError("--csv: cannot write '" + path + "'");
+  out << csv;
+  out.close();
+  if (!out) throw UsageError("--csv: writing '" + path + "' failed (disk full or not a regular file?)");
 }
 
 int search_grid(const SearchArgs& args) {
@@ -170,21 +245,19 @@ int search_grid(const SearchArgs& args) {
   if (args.lambda.empty()) throw UsageError("search grid needs --lambda A..B:STEP");
   const BitsRange bits = parse_bits_range(args.bits);
   const LambdaRange lr = parse_lambda_range(args.lambda);
-  isa::SubleqProgram program = load_program(args.source);
-  check_transformer_size(program);
-  analysis::SearchCommon common = common_of(args);
-  const compile::LoopTarget target = target_of(program);
-  if (!args.shard.empty())
-    return guarded(program, [&] { return report::write_grid_shard(std::cout, target, report::parse_shard(args.shard), bits.lo, bits.hi, lr.a, lr.b, lr.step, common, program.source), kSuccess; });
-  const auto s = guarded(program, [&] { return analysis::search_grid(target, bits.lo, bits.hi, lr.a, lr.b, lr.step, common); });
-  const std::string csv = report::grid_csv(s);
-  if (!args.csv.empty()) {
-    std::ofstream out(args.csv);
-    if (!out) throw UsageError("--csv: cannot write '" + args.csv + "'");
-    out << csv;
-    out.close();
-    if (!out) throw UsageError("--csv: writing '" + args.csv + "' failed (disk full or not a regular file?)");
+  const analysis::SearchCommon common = common_of(args);
+  const std::optional<report::Shard> shard = args.shard.empty() ? std::nullopt : std::optional(report::parse_shard(args.shard));
+  const SearchProgram program = load_search_program(args);
+  if (shard) {
+    if (program.fleq()) throw UsageError("--shard: search grid shards take .sq programs only");
+    return guarded(program, [&] { return report::write_grid_shard(std::cout, program.target, *shard, bits.lo, bits.hi, lr.a, lr.b, lr.step, common, program.source), kSuccess; });
   }
+  const auto s = guarded(program, [&] {
+    return program.fleq() ? analysis::search_grid(program.target_at, bits.lo, bits.hi, lr.a, lr.b, lr.step, common)
+                          : analysis::search_grid(program.target, bits.lo, bits.hi, lr.a, lr.b, lr.step, common);
+  });
+  const std::string csv = report::grid_csv(s);
+  if (!args.csv.empty()) write_csv(args.csv, csv);
   if (args.json) {
     std::cout << report::grid_json(s, report::SearchContext{program.source, ""}).dump(2) << "\n";
   } else {
@@ -195,12 +268,14 @@ int search_grid(const SearchArgs& args) {
 }
 
 void add_common(CLI::App* cmd, SearchArgs& a) {
-  cmd->add_option("PROGRAM", a.source.path, "program in .sq assembly");
+  cmd->add_option("PROGRAM", a.source.path, "program in .sq or .fq assembly");
   cmd->add_option("--cmds", a.source.cmds, "official CSV commands file (header a,b,c)");
   cmd->add_option("--mem", a.source.mem, "official CSV memory file (header mem)");
   cmd->add_option("--layout", a.source.layout, "official CSV layout s,m,n,N");
   cmd->add_option("--max-steps", a.max_steps, "stop each run after this many reference steps")->capture_default_str();
   cmd->add_option("--tolerance", a.tolerance, "decode tolerance")->capture_default_str();
+  cmd->add_option("--data-tolerance", a.data_tolerance, "FLEQ: real cells agree when |x - x*| / max(1, |x*|) <= this at the end")
+      ->capture_default_str();
   cmd->add_option("--jobs", a.jobs, "runs in parallel (default: one per core, at most 2)");
   cmd->add_flag("--json", a.json, "print one JSON object on stdout");
   cmd->add_flag("--quiet", a.quiet, "no progress on stderr");

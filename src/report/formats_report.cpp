@@ -13,8 +13,6 @@ namespace {
 using analysis::FormatRow;
 using analysis::lambda_label;
 
-// report::number writes the ordered flavour; these documents keep the sorted keys.
-nlohmann::json num(double x) { return nlohmann::json(number(x)); }
 nlohmann::json num_or_null(const std::optional<Rational>& q) { return q ? nlohmann::json(to_double(*q)) : nlohmann::json(nullptr); }
 
 nlohmann::json divergence_json(const std::optional<analysis::Divergence>& d) {
@@ -31,20 +29,20 @@ nlohmann::json row_json(const FormatRow& r) {
   e["lambda_max"] = num_or_null(r.search.lambda_max);
   e["non_monotone"] = r.search.non_monotone.size();
   e["best_lambda"] = r.search.best ? nlohmann::json(to_double(r.search.best->lambda)) : nlohmann::json(nullptr);
-  e["predicted_lambda"] = num(r.search.predicted_lambda);
-  e["predicted_lambda_rounding"] = r.search.predicted_lambda_rounding ? num(*r.search.predicted_lambda_rounding) : nlohmann::json(nullptr);
+  e["predicted_lambda"] = number(r.search.predicted_lambda);
+  e["predicted_lambda_rounding"] = number(r.search.predicted_lambda_rounding.value_or(NAN));
   const auto& run = *r.run;
   e["loops"] = run.loops;
   e["steps"] = run.steps;
   e["halted"] = run.halted;
   e["agreed"] = run.agree;
-  e["max_drift"] = num(run.max_drift);
+  e["max_drift"] = number(run.max_drift);
   e["first_divergence"] = divergence_json(run.first_divergence);
   e["reason"] = r.reason;
   e["below_interval"] = r.below;
   e["above_interval"] = r.above;
   nlohmann::json peaks = nlohmann::json::array();
-  for (const auto& p : run.layer_peaks) peaks.push_back({{"layer", p.layer}, {"error", num(p.error)}, {"loop", p.loop}, {"row", p.row}});
+  for (const auto& p : run.layer_peaks) peaks.push_back({{"layer", p.layer}, {"error", number(p.error)}, {"loop", p.loop}, {"row", p.row}});
   e["layer_errors"] = peaks;
   nlohmann::json worst = nlohmann::json::array();
   for (const auto& w : r.weights.worst) worst.push_back(analysis::describe(w));

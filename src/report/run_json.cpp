@@ -1,8 +1,10 @@
 // `loopcert run --json` (the field list: README, "JSON fields of run").
+#include "report/run_report.hpp"
+
 #include <cmath>
 #include <variant>
 
-#include "report/run_report.hpp"
+#include "report/json.hpp"
 
 namespace loopcert::report {
 
@@ -10,7 +12,6 @@ namespace {
 
 using nlohmann::json;
 
-json num(double x) { return std::isfinite(x) ? json(x) : json(nullptr); }
 json text_or_null(const std::string& s) { return s.empty() ? json(nullptr) : json(s); }
 json value_json(const compile::Value& v) {
   return std::visit([](const auto& x) { return json(x); }, v);
@@ -24,14 +25,14 @@ json divergence_json(const analysis::Divergence& d) {
 }
 
 json peak_json(const analysis::LayerPeak& p) {
-  return {{"layer", p.layer}, {"error", num(p.error)}, {"loop", p.loop}, {"row", p.row}, {"column", p.column}};
+  return {{"layer", p.layer}, {"error", number(p.error)}, {"loop", p.loop}, {"row", p.row}, {"column", p.column}};
 }
 
 json layer_errors_json(const std::vector<analysis::LayerError>& errors, const analysis::RunResult& r, const Layout& layout) {
   json out = json::array();
   for (std::size_t l = 0; l < errors.size(); ++l)
     out.push_back({{"layer", r.layer_names[l]},
-                   {"error", num(errors[l].error)},
+                   {"error", number(errors[l].error)},
                    {"row", errors[l].row >= 0 ? layout.describe_row(errors[l].row) : ""},
                    {"column", errors[l].column >= 0 ? layout.describe_column(errors[l].column) : ""}});
   return out;
@@ -42,18 +43,18 @@ json decomposition_json(const analysis::RunResult& r) {
   json layers = json::array();
   for (std::size_t l = 0; l < p.rounding_layers.size(); ++l)
     layers.push_back({{"layer", r.layer_names.empty() ? std::to_string(l) : r.layer_names[l]},
-                      {"total", r.layer_peaks.empty() ? json(nullptr) : num(r.layer_peaks[l].error)},
-                      {"temperature", num(p.temperature_layers[l])},
-                      {"rounding", num(p.rounding_layers[l])}});
+                      {"total", number(r.layer_peaks.empty() ? NAN : r.layer_peaks[l].error)},
+                      {"temperature", number(p.temperature_layers[l])},
+                      {"rounding", number(p.rounding_layers[l])}});
   return {{"reference", "mpfr:256, same lambda, stepped layer by layer beside the run"},
-          {"total_max", num(r.max_drift)},
-          {"total_final", num(r.final_drift)},
-          {"temperature_max", num(p.temperature_max)},
-          {"temperature_final", num(p.temperature_final)},
+          {"total_max", number(r.max_drift)},
+          {"total_final", number(r.final_drift)},
+          {"temperature_max", number(p.temperature_max)},
+          {"temperature_final", number(p.temperature_final)},
           {"temperature_agrees", p.high_agrees},
-          {"rounding_max", num(p.rounding_max)},
+          {"rounding_max", number(p.rounding_max)},
           {"rounding_max_loop", p.rounding_max_loop},
-          {"rounding_final", num(p.rounding_final)},
+          {"rounding_final", number(p.rounding_final)},
           {"layers", layers}};
 }
 
@@ -73,7 +74,7 @@ json bounds_json(const RunContext& c, const std::string& scalar) {
 json trace_json(const analysis::RunResult& r, const Layout& layout) {
   json rows = json::array();
   for (const auto& t : r.trace) {
-    json row{{"loop", t.loop}, {"drift", num(t.drift)}, {"margin", num(t.margin)}};
+    json row{{"loop", t.loop}, {"drift", number(t.drift)}, {"margin", number(t.margin)}};
     if (t.instruction) {
       row["pc"] = t.instruction->pc;
       for (const auto& f : t.instruction->fields) row[f.name] = value_json(f.value);
@@ -110,12 +111,12 @@ json run_json(const analysis::RunResult& r, const RunContext& c) {
   j["memory"] = memory_json(r.memory, false);
   const json hidden = memory_json(r.memory, true);
   if (!hidden.empty()) j["hidden_memory"] = hidden;
-  j["max_drift"] = num(r.max_drift);
+  j["max_drift"] = number(r.max_drift);
   j["max_drift_loop"] = r.max_drift_loop;
   j["max_drift_layer"] = text_or_null(r.max_drift_layer);
-  j["final_drift"] = num(r.final_drift);
+  j["final_drift"] = number(r.final_drift);
   j["tolerance"] = c.tolerance;
-  j["margin"] = num(c.tolerance - r.max_drift);
+  j["margin"] = number(c.tolerance - r.max_drift);
   j["first_divergence"] = r.first_divergence ? divergence_json(*r.first_divergence) : json(nullptr);
   if (r.first_divergence && !r.divergence_layers.empty()) j["first_divergence"]["layers"] = layer_errors_json(r.divergence_layers, r, *c.layout);
   j["engine"] = r.engine;

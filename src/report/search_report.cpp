@@ -6,11 +6,12 @@
 
 #include <cmath>
 
+#include "report/json.hpp"
+
 namespace loopcert::report {
 
 namespace {
 
-nlohmann::json number(double x) { return std::isfinite(x) ? nlohmann::json(x) : nlohmann::json(nullptr); }
 std::string decimal(const Rational& q) { return fmt::format("{:g}", to_double(q)); }
 
 nlohmann::json probe_json(const analysis::Probe& p) {
@@ -36,6 +37,7 @@ nlohmann::json precision_json(const analysis::PrecisionSearch& s, const SearchCo
   j["program"] = c.program;
   j["lambda"] = to_double(lambda);
   j["lambda_default"] = lambda_default;
+  if (s.lambda_per_run) j["lambda_per_run"] = true;
   j["bits"] = {s.lo, s.hi};
   j["bits_min"] = s.bits_min ? nlohmann::json(*s.bits_min) : nlohmann::json(nullptr);
   j["bisection_bits"] = s.bisection_bits ? nlohmann::json(s.bisection_bits) : nlohmann::json(nullptr);
@@ -44,6 +46,7 @@ nlohmann::json precision_json(const analysis::PrecisionSearch& s, const SearchCo
   j["predicted_bits"] = s.predicted_bits > 0 ? nlohmann::json(s.predicted_bits) : nlohmann::json(nullptr);
   j["predicted_lambda"] = number(predicted_lambda);
   j["ratio"] = number(ratio);
+  if (!s.no_prediction.empty()) j["no_prediction"] = s.no_prediction;
   nlohmann::json runs = nlohmann::json::array();
   for (const auto& p : s.runs) runs.push_back(probe_json(p));
   j["runs"] = runs;
@@ -55,7 +58,10 @@ std::string precision_text(const analysis::PrecisionSearch& s, const SearchConte
   const double ratio = (s.bits_min && s.predicted_bits > 0) ? double(s.predicted_bits) / double(*s.bits_min) : NAN;
   std::string out;
   out += fmt::format("program        {} ({})\n", c.program, c.description);
-  out += fmt::format("lambda         {}{}\n", decimal(lambda), !lambda_default ? "" : " (default)");
+  if (s.lambda_per_run)
+    out += fmt::format("lambda         each precision's own default ({} at mpfr:{}; every run's in --json)\n", decimal(lambda), s.hi);
+  else
+    out += fmt::format("lambda         {}{}\n", decimal(lambda), !lambda_default ? "" : " (default)");
   out += fmt::format("bits           {}..{}: {} runs in {:.2f} s (bisection, then a confirming scan of every precision above)\n",
                            s.lo, s.hi, s.runs.size(), s.seconds);
   if (s.bits_min) {
@@ -71,6 +77,7 @@ std::string precision_text(const analysis::PrecisionSearch& s, const SearchConte
     out += fmt::format("non-monotone   agree below the minimum:{}; fail above the bisection's {}:{}\n", list.empty() ? " none" : list,
                              s.bisection_bits, above.empty() ? " none" : above);
   }
+  if (!s.no_prediction.empty()) return out + "predicted      none: " + s.no_prediction + "\n";
   out += fmt::format("predicted      {} bits (bounds: proofs/precision.md){}\n",
                            s.predicted_bits > 0 ? std::to_string(s.predicted_bits) : "no",
                            std::isfinite(ratio) ? fmt::format(", predicted / measured = {:.2f}", ratio) : "");
@@ -91,10 +98,11 @@ nlohmann::json lambda_json(const analysis::LambdaSearch& s, const SearchContext&
   for (const auto& q : s.non_monotone) nm.push_back(to_double(q));
   j["non_monotone"] = nm;
   j["predicted_lambda"] = number(s.predicted_lambda);
-  j["predicted_lambda_rounding"] = s.predicted_lambda_rounding ? number(*s.predicted_lambda_rounding) : nlohmann::json(nullptr);
+  j["predicted_lambda_rounding"] = number(s.predicted_lambda_rounding.value_or(NAN));
   j["default_lambda"] = number(s.default_lambda);
   j["ratio"] = number(ratio);
   j["best"] = s.best ? probe_json(*s.best) : nlohmann::json(nullptr);
+  if (!s.no_prediction.empty()) j["no_prediction"] = s.no_prediction;
   nlohmann::json runs = nlohmann::json::array();
   for (const auto& p : s.runs) runs.push_back(probe_json(p));
   j["runs"] = runs;
@@ -118,6 +126,7 @@ std::string lambda_text(const analysis::LambdaSearch& s, const SearchContext& c)
     for (const auto& q : s.non_monotone) list += fmt::format(" {}", decimal(q));
     out += fmt::format("non-monotone  {}\n", list);
   }
+  if (!s.no_prediction.empty()) return out + fmt::format("predicted      none: {}; default {:g}\n", s.no_prediction, s.default_lambda);
   out += fmt::format("predicted      lambda >= {:g} (bounds, exact arithmetic: loop_is_exact){}; default {:g}\n", s.predicted_lambda,
                            std::isfinite(ratio) ? fmt::format(", predicted / measured = {:.2f}", ratio) : "", s.default_lambda);
   out += fmt::format("with rounding  {}\n", s.predicted_lambda_rounding
@@ -163,6 +172,7 @@ nlohmann::json grid_json(const analysis::GridSearch& s, const SearchContext& ctx
     pb.push_back({{"lambda", to_double(s.lambdas[k])}, {"bits", s.predicted_bits[k] > 0 ? nlohmann::json(s.predicted_bits[k]) : nlohmann::json(nullptr)}});
   j["predicted_bits"] = pb;
   j["predicted_lambda"] = number(s.predicted_lambda);
+  if (!s.no_prediction.empty()) j["no_prediction"] = s.no_prediction;
   j["seconds"] = s.seconds;
   return j;
 }

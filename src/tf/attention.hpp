@@ -116,6 +116,68 @@ void LoopedTransformer<T>::attention(const Layer<T>& layer, LayerWork& work, Mat
   }
 }
 
+namespace detail {
+
+// Shortcut 4: the live entries (not +0) of each of the dv value rows of one punchcard
+// (row r at values + r * n, s entries), kept for the rows that are at most 1/4 live.
+// Returns whether any row is sparse.
+template <class T, class Scratch>
+inline bool find_live_entries(Scratch& w, const T* values, Eigen::Index n, Eigen::Index dv, Eigen::Index s) {
+  w.live.clear();
+  w.live_start.assign(1, 0);
+  w.sparse.assign(dv, 0);
+  const Eigen::Index limit = s / kSparseValueRatio;
+  for (Eigen::Index r = 0; r < dv; ++r) {
+    const T* v = values + r * n;
+    const std::size_t begin = w.live.size();
+    for (Eigen::Index i = 0; i < s && static_cast<Eigen::Index>(w.live.size() - begin) <= limit; ++i)
+      if (!kernels::is_plus_zero(v[i])) w.live.push_back(static_cast<int>(i));
+    w.sparse[r] = static_cast<Eigen::Index>(w.live.size() - begin) <= limit;
+    if (!w.sparse[r]) w.live.resize(begin);
+    w.live_start.push_back(static_cast<int>(w.live.size()));
+  }
+  return std::find(w.sparse.begin(), w.sparse.end(), 1) != w.sparse.end();
+}
+
+// The read-out of one weight row: out[r * stride] = value row r . weights, through the
+// live entries where every skipped product is exactly +0 (shortcut 4). Called per query
+// row: always inlined, as the lambda it was (bench/engine_scaling).
+template <class T, class Scratch>
+[[gnu::always_inline]] inline void read_out(const Scratch& w, bool any_sparse, const T* values, Eigen::Index n, Eigen::Index dv, const T* weights, Eigen::Index s,
+              T* out, Eigen::Index stride) {
+  bool plus_zero_products = any_sparse;
+  for (Eigen::Index i = 0; i < s && any_sparse; ++i) plus_zero_products &= kernels::times_plus_zero_is_plus_zero(weights[i]);
+  for (Eigen::Index r = 0; r < dv; ++r) {
+    const T* v = values + r * n;
+    const int* live = w.live.data() + w.live_start[r];
+    out[r * stride] = plus_zero_products && w.sparse[r] ? kernels::sparse_dot(v, live, w.live_start[r + 1] - w.live_start[r], weights, s)
+                                                       : dot(v, weights, s);
+  }
+}
+
+// Shortcut 1: an earlier query column of the punchcard with identical query entries and
+// the same row alignment `offset` (then j's read-out is a copy of it), or -1 after
+// entering j in the table (`slots` entries, a power of two; queries(k, j) = qx(k, first + j)).
+template <class T, class Scratch>
+[[gnu::always_inline]] inline int find_equal_query(Scratch& w, std::size_t slots, const Matrix<T>& qx, int kd, Eigen::Index first, Eigen::Index j,
+                     Eigen::Index s, Eigen::Index offset) {
+  constexpr Eigen::Index units = alignment_units<T>();
+  std::uint64_t hash = static_cast<std::uint64_t>(offset) * 0x9e3779b97f4a7c15ull;
+  for (int k = 0; k < kd; ++k) hash = (hash ^ kernels::hash_entry(qx(k, first + j))) * 0x100000001b3ull;
+  std::size_t slot = hash & (slots - 1);
+  for (; w.table[slot] != -1; slot = (slot + 1) & (slots - 1)) {
+    const int other = w.table[slot];
+    if (other * s % units != offset) continue;
+    bool equal = true;
+    for (int k = 0; k < kd && equal; ++k) equal = kernels::identical(qx(k, first + other), qx(k, first + j));
+    if (equal) return other;
+  }
+  w.table[slot] = static_cast<int>(j);
+  return -1;
+}
+
+}  // namespace detail
+
 // One head on the punchcard of columns [first, first + s).
 template <class T>
 void LoopedTransformer<T>::attend_card(const Layer<T>& layer, const Head<T>& head, HeadWork& hw, Eigen::Index first, Eigen::Index s) {
@@ -124,8 +186,7 @@ void LoopedTransformer<T>::attend_card(const Layer<T>& layer, const Head<T>& hea
   constexpr Eigen::Index units = detail::alignment_units<T>();
   AttentionScratch& w = scratch_;
   if (w.row.size() < s + units) w.row.resize(s + units);
-  auto value = [&](Eigen::Index r) { return hw.vx.data() + r * n + first; };
-  auto query = [&](int k, Eigen::Index j) -> const T& { return hw.qx(k, first + j); };
+  const T* values = hw.vx.data() + first;
   auto normalise = [&](T* row) {
     if (mode_ == AttentionMode::Softmax) {
       if constexpr (ScalarTraits<T>::has_exp) kernels::softmax_row_repeat(row, s, layer.lambda);
@@ -133,33 +194,8 @@ void LoopedTransformer<T>::attend_card(const Layer<T>& layer, const Head<T>& hea
       detail::hardmax_row(row, s);
     }
   };
+  const bool any_sparse = detail::find_live_entries(w, values, n, dv, s);
 
-  // Shortcut 4: the live entries of each value row on this punchcard.
-  w.live.clear();
-  w.live_start.assign(1, 0);
-  w.sparse.assign(dv, 0);
-  for (Eigen::Index r = 0; r < dv; ++r) {
-    const T* v = value(r);
-    const std::size_t begin = w.live.size();
-    const Eigen::Index limit = s / detail::kSparseValueRatio;
-    for (Eigen::Index i = 0; i < s && static_cast<Eigen::Index>(w.live.size() - begin) <= limit; ++i)
-      if (!kernels::is_plus_zero(v[i])) w.live.push_back(static_cast<int>(i));
-    w.sparse[r] = static_cast<Eigen::Index>(w.live.size() - begin) <= limit;
-    if (!w.sparse[r]) w.live.resize(begin);
-    w.live_start.push_back(static_cast<int>(w.live.size()));
-  }
-  const bool any_sparse = std::find(w.sparse.begin(), w.sparse.end(), 1) != w.sparse.end();
-  auto read_out = [&](const T* weights, T* out, Eigen::Index stride) {
-    bool plus_zero_products = any_sparse;
-    for (Eigen::Index i = 0; i < s && any_sparse; ++i) plus_zero_products &= kernels::times_plus_zero_is_plus_zero(weights[i]);
-    for (Eigen::Index r = 0; r < dv; ++r) {
-      const int* live = w.live.data() + w.live_start[r];
-      out[r * stride] = plus_zero_products && w.sparse[r] ? kernels::sparse_dot(value(r), live, w.live_start[r + 1] - w.live_start[r], weights, s)
-                                                         : detail::dot(value(r), weights, s);
-    }
-  };
-
-  // Shortcut 1: query columns by hash.
   std::size_t slots = 1;
   while (slots < 2 * static_cast<std::size_t>(s)) slots *= 2;
   w.table.assign(slots, -1);
@@ -167,43 +203,27 @@ void LoopedTransformer<T>::attend_card(const Layer<T>& layer, const Head<T>& hea
   w.uniform_ready.assign(units, 0);
   for (Eigen::Index j = 0; j < s; ++j) {
     const Eigen::Index offset = j * s % units;  // the row's place in the plain score buffer, modulo the alignment
-    {
-      std::uint64_t hash = static_cast<std::uint64_t>(offset) * 0x9e3779b97f4a7c15ull;
-      for (int k = 0; k < kd; ++k) hash = (hash ^ kernels::hash_entry(query(k, j))) * 0x100000001b3ull;
-      std::size_t slot = hash & (slots - 1);
-      int same = -1;
-      for (; w.table[slot] != -1; slot = (slot + 1) & (slots - 1)) {
-        const int other = w.table[slot];
-        if (other * s % units != offset) continue;
-        bool equal = true;
-        for (int k = 0; k < kd && equal; ++k) equal = kernels::identical(query(k, other), query(k, j));
-        if (equal) {
-          same = other;
-          break;
-        }
-      }
-      if (same >= 0) {
-        for (Eigen::Index r = 0; r < dv; ++r) hw.out(r, first + j) = hw.out(r, first + same);
-        continue;
-      }
-      w.table[slot] = static_cast<int>(j);
+    if (const int same = detail::find_equal_query(w, slots, hw.qx, kd, first, j, s, offset); same >= 0) {
+      for (Eigen::Index r = 0; r < dv; ++r) hw.out(r, first + j) = hw.out(r, first + same);
+      continue;
     }
     T* row = w.row.data() + detail::aligned_like(w.row.data(), offset);
     for (Eigen::Index i = 0; i < s; ++i) detail::set_zero(row[i]);
-    for (int k = 0; k < kd; ++k) detail::axpy(query(k, j), hw.kx.data() + k * n + first, row, s);
+    for (int k = 0; k < kd; ++k) detail::axpy(hw.qx(k, first + j), hw.kx.data() + k * n + first, row, s);
+    // Shortcut 2: a uniform finite row reads out as the punchcard's row of zeros.
     if (kernels::all_identical(row, s) &&
         ScalarTraits<T>::is_finite(mode_ == AttentionMode::Softmax ? T(row[0] * layer.lambda) : row[0])) {
       if (!w.uniform_ready[offset]) {
         for (Eigen::Index i = 0; i < s; ++i) detail::set_zero(row[i]);
         normalise(row);
-        read_out(row, w.uniform_out.data() + offset * dv, 1);
+        detail::read_out(w, any_sparse, values, n, dv, row, s, w.uniform_out.data() + offset * dv, 1);
         w.uniform_ready[offset] = 1;
       }
       for (Eigen::Index r = 0; r < dv; ++r) hw.out(r, first + j) = w.uniform_out(offset, r);
       continue;
     }
     normalise(row);
-    read_out(row, hw.out.data() + first + j, n);
+    detail::read_out(w, any_sparse, values, n, dv, row, s, hw.out.data() + first + j, n);
   }
 }
 
