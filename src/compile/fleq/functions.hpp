@@ -1,0 +1,28 @@
+// The sums of sigmoids of FLEQ's elementwise functions (blocks/fleq_function.hpp): one
+// per function the program uses, on its declared `.range`, chosen from the function, the
+// range, the number of terms, the punchcard's n and the target scalar's unit roundoff
+// (the fitted width trades the fit's error against the rounding of larger weights,
+// bounds/sigmoid.hpp Theorem 3) - never from the data.
+//   sigmoid: exact, one term sigma(x) on any range.
+//   exp: fitted on a uniform grid; recip, sqrt, rsqrt: on a geometric grid
+//   (approx/function_fit.hpp), recip on a negative range as -1/(-x).
+#pragma once
+#include <string>
+
+#include "blocks/fleq_function.hpp"
+#include "isa/fleq/program.hpp"
+
+namespace loopcert::compile::fleq {
+
+// The default number of terms: 1 for sigmoid (exact), 32 for the fitted functions.
+int default_function_terms(isa::fleq::Function f);
+
+// The approx function of f on the range (FunctionKind and [lo, hi]).
+approx::Univariate function_target(isa::fleq::Function f, const isa::fleq::Range& range);
+
+// Throws std::invalid_argument with a reason when no sum is built: sqrt or rsqrt on a
+// range reaching 0, recip on a range containing 0, terms < 1.
+// terms = 0: default_function_terms(f); sigmoid always has one term.
+blocks::FunctionFit fleq_function_fit(isa::fleq::Function f, const isa::fleq::Range& range, int terms, int columns, double unit_roundoff);
+
+}  // namespace loopcert::compile::fleq
