@@ -22,12 +22,13 @@ FunctionConstants square_constants(const Univariate& f) {
   return c;
 }
 
-FunctionConstants reciprocal_constants(const Univariate& f) {  // lo > 0
+FunctionConstants reciprocal_constants(const Univariate& f) {  // 0 outside [lo, hi]
   FunctionConstants c;
-  c.lipschitz = round_up(1 / (f.lo * f.lo));
-  c.second_derivative = round_up(2 / (f.lo * f.lo * f.lo));
-  c.variation = round_up(1 / f.lo - 1 / f.hi);
-  c.sup_abs = round_up(1 / f.lo);
+  const Rational d = std::min(rational_abs(f.lo), rational_abs(f.hi));  // the end nearest 0
+  c.lipschitz = round_up(1 / (d * d));
+  c.second_derivative = round_up(2 / (d * d * d));
+  c.variation = round_up(rational_abs(1 / f.lo - 1 / f.hi));
+  c.sup_abs = round_up(1 / d);
   return c;
 }
 

@@ -36,7 +36,7 @@ struct FunctionFit {
   std::string name;        // "recip"
   approx::Univariate f;    // the function on its declared range
   approx::SigmoidSum sum;  // g = c0 + sum_j c_j sigma(a_j x + b_j), exact rational weights
-  Rational gate;           // M > sum_j |c_j| + |c0| (function_gate)
+  Rational gate;           // M >= 2 (sum_j |c_j| + |c0|) (function_gate)
 };
 
 // The magnitudes of a sum that its bounds need (bounds/fleq_function.hpp takes them as numbers).
@@ -65,11 +65,13 @@ inline FunctionMagnitudes function_magnitudes(const approx::SigmoidSum& sum, dou
   return m;
 }
 
-// M = floor(sum |c_j| + |c0|) + 1, an integer (exact in every scalar that holds the weights).
+// M = 2 (floor(sum |c_j| + |c0|) + 1), an integer at least twice any |out + c0|: in a
+// scalar that rounds M (float for M > 2^24) the rounded M still exceeds |out|, and -M and
+// M g round to the same value, so the pass stays exact.
 inline Rational function_gate(const approx::SigmoidSum& sum) {
   Rational s = sum.c0 < 0 ? Rational(-sum.c0) : sum.c0;
   for (const approx::Term& t : sum.terms) s += t.c < 0 ? Rational(-t.c) : t.c;
-  return Rational(boost::multiprecision::numerator(s) / boost::multiprecision::denominator(s)) + 1;
+  return 2 * (Rational(boost::multiprecision::numerator(s) / boost::multiprecision::denominator(s)) + 1);
 }
 
 struct FunctionPlan {

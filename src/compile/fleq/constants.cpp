@@ -59,7 +59,14 @@ FleqConstants fleq_constants(const isa::fleq::FleqProgram& program, const Layout
     const auto f = static_cast<isa::fleq::Function>(k);
     const auto& range = program.range(f);
     if (!range) throw std::invalid_argument(std::string(isa::fleq::function_name(f)) + " is used without a range");
-    c.functions[static_cast<std::size_t>(k)] = fleq_function_fit(f, *range, options.function_terms, n, u_product);
+    try {
+      c.functions[static_cast<std::size_t>(k)] = fleq_function_fit(f, *range, options.function_terms, n, u_product);
+    } catch (const std::invalid_argument& e) {  // name the first instruction that needs the block
+      int line = 0;
+      for (const auto& in : program.instructions)
+        if (isa::fleq::is_function(in.op) && isa::fleq::function_of(in.op) == f && line == 0) line = in.line;
+      throw std::invalid_argument(program.source + ":" + std::to_string(line) + ": '" + isa::fleq::function_name(f) + "' has no block: " + e.what());
+    }
   }
   c.read_error = bounds::fleq_read_output(n, to_double(c.read_lambda), G);
   c.write_error = bounds::fleq_write_output(n, to_double(c.write_lambda), G, to_double(c.write_gate));

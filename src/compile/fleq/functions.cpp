@@ -2,8 +2,10 @@
 #include "compile/fleq/functions.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <stdexcept>
 
+#include "approx/function_constants.hpp"
 #include "approx/function_fit.hpp"
 #include "bounds/sigmoid.hpp"
 
@@ -70,6 +72,37 @@ blocks::FunctionFit fleq_function_fit(fq::Function f, const fq::Range& range, in
   if (negative) fit.sum = mirrored(fit.sum);
   fit.gate = blocks::function_gate(fit.sum);
   return fit;
+}
+
+double function_margin(const blocks::FunctionFit& fit) {
+  const bool positive = fit.f.kind == approx::FunctionKind::Sqrt || fit.f.kind == approx::FunctionKind::Rsqrt ||
+                        (fit.f.kind == approx::FunctionKind::Reciprocal && fit.f.lo > 0);
+  if (fit.f.kind == approx::FunctionKind::Reciprocal && fit.f.hi < 0)  // mirrored: keep the range negative
+    return bounds::fleq_function_margin(-to_double(fit.f.hi), -to_double(fit.f.lo), true);
+  return bounds::fleq_function_margin(to_double(fit.f.lo), to_double(fit.f.hi), positive);
+}
+
+approx::Univariate widened_target(const blocks::FunctionFit& fit) {
+  // The margin as a dyadic rational just below w, so the widened range is exact.
+  const Rational w(std::ldexp(std::floor(std::ldexp(function_margin(fit), 60)), -60));
+  approx::Univariate f = fit.f;
+  f.lo -= w;
+  f.hi += w;
+  return f;
+}
+
+bounds::FleqFunctionInputs fleq_function_bound_inputs(const blocks::FunctionFit& fit, int columns, double input_error, double certified_approximation) {
+  const approx::Univariate wide = widened_target(fit);
+  bounds::FleqFunctionInputs in;
+  in.approximation = certified_approximation;
+  in.margin = to_double(Rational(fit.f.lo - wide.lo));
+  in.lipschitz = approx::function_constants(wide).lipschitz;
+  in.input_error = input_error;
+  in.compensation = 0;  // balanced anchors (blocks/fleq_function.hpp)
+  const double U = std::max(std::abs(to_double(wide.lo)), std::abs(to_double(wide.hi))) * (1 + 1e-12);
+  const blocks::FunctionMagnitudes mag = blocks::function_magnitudes(fit.sum, U);
+  in.rounding = {static_cast<int>(fit.sum.terms.size()), columns, columns / 2, 1, mag.sum_c, mag.sum_c_score, mag.c0, mag.max_score, mag.max_weight};
+  return in;
 }
 
 }  // namespace loopcert::compile::fleq

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "blocks/fleq_function.hpp"
+#include "bounds/fleq_function.hpp"
 #include "isa/fleq/program.hpp"
 
 namespace loopcert::compile::fleq {
@@ -24,5 +25,15 @@ approx::Univariate function_target(isa::fleq::Function f, const isa::fleq::Range
 // range reaching 0, recip on a range containing 0, terms < 1.
 // terms = 0: default_function_terms(f); sigmoid always has one term.
 blocks::FunctionFit fleq_function_fit(isa::fleq::Function f, const isa::fleq::Range& range, int terms, int columns, double unit_roundoff);
+
+// The widened range [lo - w, hi + w] (bounds::fleq_function_margin) the fit's error is
+// certified on (cert::certify(widened_target(fit), fit.sum)), and w.
+approx::Univariate widened_target(const blocks::FunctionFit& fit);
+double function_margin(const blocks::FunctionFit& fit);
+
+// bounds::FleqFunctionInputs of one output entry of fit's block on a punchcard of n
+// columns, for a read within input_error of the stored operand and the certified error
+// E_w of the sum on widened_target(fit).
+bounds::FleqFunctionInputs fleq_function_bound_inputs(const blocks::FunctionFit& fit, int columns, double input_error, double certified_approximation);
 
 }  // namespace loopcert::compile::fleq
