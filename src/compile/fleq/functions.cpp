@@ -53,6 +53,7 @@ blocks::FunctionFit fleq_function_fit(fq::Function f, const fq::Range& range, in
     fit.gate = blocks::function_gate(fit.sum);
     return fit;
   }
+  if (!(range.lo < range.hi)) throw std::invalid_argument(where + ": a fitted function needs a range of positive width (LO < HI)");
   const bool positive = range.lo > 0, negative = range.hi < 0;
   if ((f == fq::Function::sqrt || f == fq::Function::rsqrt) && !positive)
     throw std::invalid_argument(where + ": the range reaches 0, where " + name +
