@@ -160,3 +160,18 @@ TEST_CASE("FLEQ functions: a broken function weight leaves the tolerance", "[fle
   INFO(r.divergence << ", real error " << r.max_real_error);
   CHECK_FALSE(r.agree);
 }
+
+TEST_CASE("FLEQ functions: .terms sets the number of heads of a fitted function", "[fleq][transformer][functions]") {
+  const fq::FleqProgram p = fq::assemble_fq(".terms exp 8\n.range exp -1..1\n.real x 2x1 = [[1/2], [-1/2]]\n.real y 2x1\n        y = exp x\n        halt\n", "terms.fq");
+  const cf::CompiledFleq c = cf::compile_fleq(p);
+  const auto& fit = *c.constants.functions[static_cast<int>(fq::Function::exp)];
+  CHECK(fit.sum.terms.size() == 8);
+  CHECK(c.geometry.function_rows[static_cast<int>(fq::Function::exp)] == 2);
+  CHECK(cf::loop_shape(c.loop).heads_per_layer[3] == 3 + 8 * 2);
+  const fq::OpTable table = cf::block_exact_ops(c.constants);
+  fq::MachineOptions block_exact;
+  block_exact.table = &table;
+  const Lockstep r = run_lockstep<double>(p, c, 100, block_exact);
+  INFO(r.divergence);
+  CHECK(r.agree);
+}

@@ -60,7 +60,8 @@ FleqConstants fleq_constants(const isa::fleq::FleqProgram& program, const Layout
     const auto& range = program.range(f);
     if (!range) throw std::invalid_argument(std::string(isa::fleq::function_name(f)) + " is used without a range");
     try {
-      c.functions[static_cast<std::size_t>(k)] = fleq_function_fit(f, *range, options.function_terms, n, u_product);
+      const int declared = program.terms[static_cast<std::size_t>(k)];  // `.terms f M` wins over the option
+      c.functions[static_cast<std::size_t>(k)] = fleq_function_fit(f, *range, declared > 0 ? declared : options.function_terms, n, u_product);
     } catch (const std::invalid_argument& e) {  // name the first instruction that needs the block
       int line = 0;
       for (const auto& in : program.instructions)

@@ -21,7 +21,8 @@ struct CompileOptions {
   double unit_roundoff = 0x1p-53;
   // The largest .intbound whose integer snap (4 K + 2 hidden units per data row) the compiler builds.
   int max_int_bound = 1024;
-  // Terms of every fitted elementwise function's sum (0: compile/fleq/functions.hpp's default).
+  // Terms of every fitted elementwise function's sum (0: compile/fleq/functions.hpp's
+  // default); a program's `.terms f M` overrides it for f.
   int function_terms = 0;
 };
 
