@@ -31,12 +31,12 @@ TEST_CASE("fq assembler error: an unknown operation", "[fleq][assembler]") {
 
 TEST_CASE("fq assembler error: an unknown statement", "[fleq][assembler]") {
   CHECK(fq_error(".real a\nfrob a\n") ==
-        "t.fq:2:1: error: unknown statement 'frob' (expected 'C = OP A, B', 'C = OP A', 'if F <= 0 goto L', 'goto L', 'halt', or a directive .k, .bound, .intbound, .range, .real, .int)");
+        "t.fq:2:1: error: unknown statement 'frob' (expected 'C = OP A, B', 'C = OP A', 'if F <= 0 goto L', 'goto L', 'halt', or a directive .k, .bound, .intbound, .range, .terms, .real, .int)");
 }
 
 TEST_CASE("fq assembler error: an unknown directive", "[fleq][assembler]") {
   CHECK(fq_error(".reals a\n") ==
-        "t.fq:1:1: error: unknown directive '.reals' (expected .k, .bound, .intbound, .range, .real or .int)");
+        "t.fq:1:1: error: unknown directive '.reals' (expected .k, .bound, .intbound, .range, .terms, .real or .int)");
 }
 
 TEST_CASE("fq assembler error: an undeclared cell", "[fleq][assembler]") {
@@ -291,7 +291,7 @@ TEST_CASE("fq assembler error: a malformed expect line", "[fleq][assembler]") {
 
 TEST_CASE("fq assembler error: a line starting with a colon", "[fleq][assembler]") {
   CHECK(fq_error(": halt\n") ==
-        "t.fq:1:1: error: unexpected ':' (expected 'C = OP A, B', 'C = OP A', 'if F <= 0 goto L', 'goto L', 'halt', or a directive .k, .bound, .intbound, .range, .real, .int)");
+        "t.fq:1:1: error: unexpected ':' (expected 'C = OP A, B', 'C = OP A', 'if F <= 0 goto L', 'goto L', 'halt', or a directive .k, .bound, .intbound, .range, .terms, .real, .int)");
 }
 
 TEST_CASE("fq assembler error: an unreadable file names it", "[fleq][assembler]") {
@@ -379,4 +379,14 @@ TEST_CASE("fq assembler: blanks are optional around punctuation", "[fleq][assemb
   CHECK(p.instructions[0].branch.kind == Branch::Kind::if_le_zero);
   CHECK(p.instructions[0].branch.target == 0);
   CHECK(p.cells[0].initial[0] == -1);
+}
+
+TEST_CASE("fq assembler: .terms (ext) sets a function's number of sigmoids, with its errors", "[fleq][assembler]") {
+  const FleqProgram p = assemble_fq(".terms recip 48\n.range recip 1/2..2\n.real x = 1\n        x = recip x\n", "t.fq");
+  CHECK(p.terms[static_cast<int>(Function::recip)] == 48);
+  CHECK(p.terms[static_cast<int>(Function::exp)] == 0);
+  CHECK(fq_error(".terms sigmoid 4\n") ==
+        "t.fq:1:8: error: 'sigmoid' takes no .terms (expected exp, recip, sqrt or rsqrt; sigmoid is exact with one term)");
+  CHECK(fq_error(".terms exp 0\n") == "t.fq:1:12: error: bad .terms value '0' (expected an integer from 1 to 256)");
+  CHECK(fq_error(".terms exp 8\n.terms exp 9\n") == "t.fq:2:8: error: second .terms for exp (expected at most one per function)");
 }

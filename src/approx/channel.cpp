@@ -19,6 +19,7 @@ std::vector<Channel> target_channels(const Target& target) {
     case TargetKind::Square: c.f.kind = FunctionKind::Square; break;
     case TargetKind::Reciprocal: c.f.kind = FunctionKind::Reciprocal; break;
     case TargetKind::Sqrt: c.f.kind = FunctionKind::Sqrt; break;
+    case TargetKind::Rsqrt: c.f.kind = FunctionKind::Rsqrt; break;
     case TargetKind::Exp: c.f.kind = FunctionKind::Exp; break;
     case TargetKind::Sigmoid: c.f.kind = FunctionKind::Sigmoid; break;
     case TargetKind::Table:

@@ -36,6 +36,7 @@ long double evaluate_ld(const Univariate& f, long double x) {
     case FunctionKind::Square: return x * x;
     case FunctionKind::Reciprocal: return 1.0L / x;
     case FunctionKind::Sqrt: return std::sqrt(x);
+    case FunctionKind::Rsqrt: return 1.0L / std::sqrt(x);
     case FunctionKind::Exp: return std::exp(x);
     case FunctionKind::Sigmoid: return sigma_ld(x);
     case FunctionKind::Table: {
@@ -66,6 +67,11 @@ MpfrReal evaluate_mpfr(const Univariate& f, const MpfrReal& x) {
     case FunctionKind::Square: return x * x;
     case FunctionKind::Reciprocal: return MpfrReal(1) / x;
     case FunctionKind::Sqrt: return sqrt(x);
+    case FunctionKind::Rsqrt: {  // correctly rounded 1/sqrt(x)
+      MpfrReal r;
+      mpfr_rec_sqrt(r.raw(), x.raw(), MPFR_RNDN);
+      return r;
+    }
     case FunctionKind::Exp: return exp(x);
     case FunctionKind::Sigmoid: return MpfrReal(1) / (MpfrReal(1) + exp(-x));
     case FunctionKind::Table: {

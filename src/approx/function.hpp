@@ -12,7 +12,7 @@
 
 namespace loopcert::approx {
 
-enum class FunctionKind { Square, Reciprocal, Sqrt, Exp, Sigmoid, Table };
+enum class FunctionKind { Square, Reciprocal, Sqrt, Rsqrt, Exp, Sigmoid, Table };
 
 using Knot = TablePoint;
 

@@ -22,12 +22,13 @@ FunctionConstants square_constants(const Univariate& f) {
   return c;
 }
 
-FunctionConstants reciprocal_constants(const Univariate& f) {  // lo > 0
+FunctionConstants reciprocal_constants(const Univariate& f) {  // 0 outside [lo, hi]
   FunctionConstants c;
-  c.lipschitz = round_up(1 / (f.lo * f.lo));
-  c.second_derivative = round_up(2 / (f.lo * f.lo * f.lo));
-  c.variation = round_up(1 / f.lo - 1 / f.hi);
-  c.sup_abs = round_up(1 / f.lo);
+  const Rational d = std::min(rational_abs(f.lo), rational_abs(f.hi));  // the end nearest 0
+  c.lipschitz = round_up(1 / (d * d));
+  c.second_derivative = round_up(2 / (d * d * d));
+  c.variation = round_up(rational_abs(1 / f.lo - 1 / f.hi));
+  c.sup_abs = round_up(1 / d);
   return c;
 }
 
@@ -46,6 +47,27 @@ FunctionConstants sqrt_constants(const Univariate& f) {  // lo > 0
   mpfi_sqrt(s.p(), hi.p());
   c.sup_abs = right_up(s);
   mpfi_sub(s.p(), s.p(), t.p());
+  c.variation = right_up(s);
+  return c;
+}
+
+FunctionConstants rsqrt_constants(const Univariate& f) {  // lo > 0: x^(-1/2), decreasing and convex
+  FunctionConstants c;
+  const Interval lo(kPrec, f.lo), hi(kPrec, f.hi);
+  Interval r(kPrec), s(kPrec), t(kPrec);
+  mpfi_sqrt(r.p(), lo.p());
+  mpfi_inv(r.p(), r.p());  // lo^(-1/2)
+  c.sup_abs = right_up(r);
+  mpfi_div(s.p(), r.p(), lo.p());
+  mpfi_div_ui(t.p(), s.p(), 2);
+  c.lipschitz = right_up(t);  // lo^(-3/2) / 2
+  mpfi_div(s.p(), s.p(), lo.p());
+  mpfi_mul_ui(s.p(), s.p(), 3);
+  mpfi_div_ui(s.p(), s.p(), 4);
+  c.second_derivative = right_up(s);  // 3 lo^(-5/2) / 4
+  mpfi_sqrt(t.p(), hi.p());
+  mpfi_inv(t.p(), t.p());
+  mpfi_sub(s.p(), r.p(), t.p());
   c.variation = right_up(s);
   return c;
 }
@@ -145,6 +167,7 @@ FunctionConstants function_constants(const Univariate& f) {
     case FunctionKind::Square: return square_constants(f);
     case FunctionKind::Reciprocal: return reciprocal_constants(f);
     case FunctionKind::Sqrt: return sqrt_constants(f);
+    case FunctionKind::Rsqrt: return rsqrt_constants(f);
     case FunctionKind::Exp: return exp_constants(f);
     case FunctionKind::Sigmoid: return sigmoid_constants(f);
     case FunctionKind::Table: return table_constants(f);

@@ -17,6 +17,7 @@ std::string target_name(TargetKind kind) {
     case TargetKind::Product: return "x*y";
     case TargetKind::Reciprocal: return "1/x";
     case TargetKind::Sqrt: return "sqrt";
+    case TargetKind::Rsqrt: return "rsqrt";
     case TargetKind::Exp: return "exp";
     case TargetKind::Sigmoid: return "sigmoid";
     case TargetKind::Table: return "table";
@@ -24,14 +25,14 @@ std::string target_name(TargetKind kind) {
   return "?";
 }
 
-std::string target_names_help() { return "x^2, x*y, 1/x, sqrt, exp, sigmoid, table"; }
+std::string target_names_help() { return "x^2, x*y, 1/x, sqrt, rsqrt, exp, sigmoid, table"; }
 
 TargetKind parse_target_kind(const std::string& text) {
   static const std::vector<std::pair<std::string, TargetKind>> names = {
       {"x^2", TargetKind::Square},       {"square", TargetKind::Square},      {"x2", TargetKind::Square},
       {"x*y", TargetKind::Product},      {"xy", TargetKind::Product},         {"product", TargetKind::Product},
       {"1/x", TargetKind::Reciprocal},   {"inv", TargetKind::Reciprocal},     {"reciprocal", TargetKind::Reciprocal},
-      {"sqrt", TargetKind::Sqrt},        {"exp", TargetKind::Exp},            {"sigmoid", TargetKind::Sigmoid},
+      {"sqrt", TargetKind::Sqrt},        {"rsqrt", TargetKind::Rsqrt},      {"exp", TargetKind::Exp},            {"sigmoid", TargetKind::Sigmoid},
       {"table", TargetKind::Table},
   };
   for (const auto& [name, kind] : names)
@@ -45,7 +46,8 @@ std::pair<Rational, Rational> default_range(TargetKind kind) {
     case TargetKind::Product:
     case TargetKind::Exp: return {-1, 1};
     case TargetKind::Reciprocal: return {Rational(1, 2), 2};
-    case TargetKind::Sqrt: return {Rational(1, 4), 4};
+    case TargetKind::Sqrt:
+    case TargetKind::Rsqrt: return {Rational(1, 4), 4};
     case TargetKind::Sigmoid: return {-4, 4};
     case TargetKind::Table: break;
   }
@@ -99,6 +101,9 @@ Target make_target(TargetKind kind, std::optional<std::pair<Rational, Rational>>
       if (!(t.lo > 0))
         throw std::invalid_argument("sqrt needs 0 < LO (sqrt is not Lipschitz at 0, so no finite bound holds there); got range " + r);
       break;
+    case TargetKind::Rsqrt:
+      if (!(t.lo > 0)) throw std::invalid_argument("rsqrt needs 0 < LO (1/sqrt x is unbounded near 0); got range " + r);
+      break;
     case TargetKind::Exp:
       if (t.hi > 64) throw std::invalid_argument("exp needs HI <= 64 (e^HI must stay far from overflow); got range " + r);
       break;
@@ -120,6 +125,7 @@ MpfrReal evaluate_target(const Target& target, const Rational& x, const Rational
   }
   Univariate f;
   f.kind = target.kind == TargetKind::Sqrt      ? FunctionKind::Sqrt
+           : target.kind == TargetKind::Rsqrt   ? FunctionKind::Rsqrt
            : target.kind == TargetKind::Exp     ? FunctionKind::Exp
            : target.kind == TargetKind::Sigmoid ? FunctionKind::Sigmoid
                                                 : FunctionKind::Table;

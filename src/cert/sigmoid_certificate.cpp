@@ -105,6 +105,16 @@ struct TaylorContext {
         mpfi_mul_q(ft.p(), ft.p(), coeff.backend().data());
         break;
       }
+      case FunctionKind::Rsqrt: {  // binom(-1/2, k) x^(-1/2) / x^k
+        Rational coeff = 1;
+        for (int j = 0; j < k; ++j) coeff = coeff * (Rational(-1, 2) - j) / (j + 1);
+        mpfi_sqrt(ft.p(), x);
+        mpfi_inv(ft.p(), ft.p());
+        mpfi_inv(t1.p(), x);
+        for (int j = 0; j < k; ++j) mpfi_mul(ft.p(), ft.p(), t1.p());
+        mpfi_mul_q(ft.p(), ft.p(), coeff.backend().data());
+        break;
+      }
       case FunctionKind::Sigmoid: {
         std::vector<Interval> sx;
         for (int j = 0; j <= k; ++j) sx.emplace_back(prec);

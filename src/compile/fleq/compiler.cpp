@@ -7,9 +7,9 @@ namespace loopcert::compile::fleq {
 std::optional<std::string> unsupported_instruction(const isa::fleq::FleqProgram& program) {
   using isa::fleq::Op;
   for (const auto& in : program.instructions) {
-    if (in.op == Op::add || in.op == Op::sub || in.op == Op::copy || in.op == Op::tmatmul || in.op == Op::scale || in.op == Op::matmul || in.op == Op::transpose || in.op == Op::hadamard || in.op == Op::none || in.op == Op::halt) continue;
+    if (in.op == Op::add || in.op == Op::sub || in.op == Op::copy || in.op == Op::tmatmul || in.op == Op::scale || in.op == Op::matmul || in.op == Op::transpose || in.op == Op::hadamard || isa::fleq::is_function(in.op) || in.op == Op::none || in.op == Op::halt) continue;
     return program.source + ":" + std::to_string(in.line) + ": '" + isa::fleq::op_name(in.op) +
-           "' has no block in the FLEQ transformer yet (covered: add, sub, copy, tmatmul, matmul, scale, hadamard, transpose, jumps, halt)";
+           "' has no block in the FLEQ transformer yet (covered: add, sub, copy, tmatmul, matmul, scale, hadamard, transpose, sigmoid, exp, recip, sqrt, rsqrt, jumps, halt)";
   }
   return std::nullopt;
 }

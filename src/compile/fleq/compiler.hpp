@@ -3,10 +3,10 @@
 // and decodes outputs; every state change between loops comes from the layers of
 // compile/fleq/loop.hpp.
 //
-// Instructions covered so far: add, sub, copy (real and .int cells), tmatmul, matmul,
-// scale, hadamard, transpose (real cells, the product heads), `if F <= 0 goto`, `goto`,
-// `halt` and falling off the end. The others (
-// transpose, the elementwise functions) are refused by `unsupported_instruction`.
+// Instructions covered: add, sub, copy (real and .int cells), tmatmul, matmul, scale,
+// hadamard, transpose (real cells, the product heads), sigmoid, exp, recip, sqrt, rsqrt
+// (real cells, the function heads of blocks/fleq_function.hpp), `if F <= 0 goto`,
+// `goto`, `halt` and falling off the end. `unsupported_instruction` names any other.
 #pragma once
 #include <optional>
 #include <string>

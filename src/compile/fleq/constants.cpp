@@ -13,6 +13,8 @@
 #include "bounds/fleq_read.hpp"
 #include "bounds/fleq_write.hpp"
 #include "bounds/read.hpp"
+#include "compile/fleq/functions.hpp"
+#include "compile/fleq/layout.hpp"
 
 namespace loopcert::compile::fleq {
 
@@ -58,6 +60,22 @@ FleqConstants fleq_constants(const isa::fleq::FleqProgram& program, const Layout
   c.product_error = std::max(bounds::fleq_product_total(rows, rows, S, n, std::ldexp(1.0, c.product_scale_log2), u_product),
                              bounds::fleq_matmul_total(rows, to_double(program.bound), to_double(program.bound), n,
                                                        std::ldexp(1.0, c.matmul_scale_log2), u_product));
+  const Geometry g = geometry(program);
+  for (int k = 0; k < isa::fleq::kFunctionCount; ++k) {
+    if (g.function_rows[static_cast<std::size_t>(k)] == 0) continue;
+    const auto f = static_cast<isa::fleq::Function>(k);
+    const auto& range = program.range(f);
+    if (!range) throw std::invalid_argument(std::string(isa::fleq::function_name(f)) + " is used without a range");
+    try {
+      const int declared = program.terms[static_cast<std::size_t>(k)];  // `.terms f M` wins over the option
+      c.functions[static_cast<std::size_t>(k)] = fleq_function_fit(f, *range, declared > 0 ? declared : options.function_terms, n, u_product);
+    } catch (const std::invalid_argument& e) {  // name the first instruction that needs the block
+      int line = 0;
+      for (const auto& in : program.instructions)
+        if (isa::fleq::is_function(in.op) && isa::fleq::function_of(in.op) == f && line == 0) line = in.line;
+      throw std::invalid_argument(program.source + ":" + std::to_string(line) + ": '" + isa::fleq::function_name(f) + "' has no block: " + e.what());
+    }
+  }
   c.read_error = bounds::fleq_read_output(n, to_double(c.read_lambda), G);
   c.write_error = bounds::fleq_write_output(n, to_double(c.write_lambda), G, to_double(c.write_gate));
   // The fetch snaps its copy when the leak is below the snap threshold (proofs/read.md).

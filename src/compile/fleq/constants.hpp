@@ -2,8 +2,11 @@
 // `.bound`, `.intbound`, the punchcard's size n and the unit roundoff the weights are
 // built for - never from the data (FLEQ.md section 4).
 #pragma once
+#include <array>
+#include <optional>
 #include <string>
 
+#include "blocks/fleq_function.hpp"
 #include "blocks/shared/params.hpp"
 #include "core/rational.hpp"
 #include "isa/fleq/program.hpp"
@@ -18,6 +21,9 @@ struct CompileOptions {
   double unit_roundoff = 0x1p-53;
   // The largest .intbound whose integer snap (4 K + 2 hidden units per data row) the compiler builds.
   int max_int_bound = 1024;
+  // Terms of every fitted elementwise function's sum (0: compile/fleq/functions.hpp's
+  // default); a program's `.terms f M` overrides it for f.
+  int function_terms = 0;
 };
 
 struct FleqConstants {
@@ -39,6 +45,9 @@ struct FleqConstants {
   blocks::BlockParams controller;  // the SUBLEQ controller blocks (fetch snap, correct)
   double read_error = 0;     // bounds::fleq_read_output at read_lambda (exact arithmetic)
   double write_error = 0;    // bounds::fleq_write_output at write_lambda
+  // Per function the program uses (isa::fleq::Function order): its sum of sigmoids on
+  // the declared range and its result gate (compile/fleq/functions.hpp).
+  std::array<std::optional<blocks::FunctionFit>, isa::fleq::kFunctionCount> functions;
 };
 
 // Throws std::invalid_argument with a reason when the constants cannot be built (e.g.

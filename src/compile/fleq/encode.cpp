@@ -23,12 +23,12 @@ std::vector<int> thermometer(int size, int on) {
 void put_command(Matrix<Rational>& X, const Layout& layout, const Geometry& g, const isa::fleq::FleqProgram& program, int i) {
   const int L = layout.address_bits();
   const int col = g.command_column(i);
-  const bool fall_off = i == g.halt_command();
+  const bool fall_off = i >= g.halt_command();  // the fall-off halt, and the pad
   isa::fleq::Instruction in;
   if (fall_off) in.op = Op::halt;
   else in = program.instructions[static_cast<std::size_t>(i)];
   const bool writes = in.op == Op::add || in.op == Op::sub || in.op == Op::copy || in.op == Op::tmatmul || in.op == Op::scale ||
-                      in.op == Op::matmul || in.op == Op::transpose || in.op == Op::hadamard;
+                      in.op == Op::matmul || in.op == Op::transpose || in.op == Op::hadamard || isa::fleq::is_function(in.op);
   auto cell_code = [&](int cell) { return position_code(g.cell_column(cell < 0 ? g.never_cell() : cell), L); };
   put(X, layout.block("cmd_a"), col, cell_code(in.a));  // also fetched into ins_s (no offsets)
   put(X, layout.block("cmd_b"), col, cell_code(in.b));
@@ -49,6 +49,11 @@ void put_command(Matrix<Rational>& X, const Layout& layout, const Geometry& g, c
   X(layout.row("cmd_hadamard"), col) = in.op == Op::hadamard ? 1 : -1;
   X(layout.row("cmd_scale"), col) = in.op == Op::scale ? 1 : -1;
   X(layout.row("cmd_w"), col) = writes ? 1 : -1;
+  for (int k = 0; k < isa::fleq::kFunctionCount; ++k) {
+    const auto f = static_cast<isa::fleq::Function>(k);
+    if (g.function_rows[static_cast<std::size_t>(k)] > 0)
+      X(layout.row(function_row("cmd", f)), col) = isa::fleq::is_function(in.op) && isa::fleq::function_of(in.op) == f ? 1 : -1;
+  }
   const isa::fleq::Cell* dest = writes ? &program.cells[static_cast<std::size_t>(in.c)] : nullptr;
   put(X, layout.block("cmd_rows"), col, thermometer(g.rows, dest ? dest->shape.rows : 0));
   put(X, layout.block("cmd_cols"), col, thermometer(g.width, dest ? dest->shape.cols : 0));
@@ -92,6 +97,9 @@ Matrix<Rational> encode(const Layout& layout, const isa::fleq::FleqProgram& prog
     }
   }
   for (int i = 0; i < g.commands(); ++i) put_command(X, layout, g, program, i);
+  // The function heads' anchors: exactly half the columns (blocks/fleq_function.hpp).
+  if (g.uses_functions())
+    for (int j = layout.columns() / 2; j < layout.columns(); ++j) X(layout.row("anchor"), j) = 1;
   for (int c = 0; c < g.cells; ++c) {
     put_cell(X, layout, g, c, state.cells[static_cast<std::size_t>(c)]);
     if (program.cells[static_cast<std::size_t>(c)].kind == isa::fleq::CellKind::integer) X(layout.row("is_int"), g.cell_column(c)) = 1;

@@ -15,9 +15,18 @@ Geometry geometry(const isa::fleq::FleqProgram& program) {
   while (g.width < largest) g.width *= 2, ++g.offset_bits;
   g.cells = program.cell_count();
   g.instructions = program.instruction_count();
-  for (const auto& in : program.instructions) g.hadamard = g.hadamard || in.op == isa::fleq::Op::hadamard;
+  for (const auto& in : program.instructions) {
+    g.hadamard = g.hadamard || in.op == isa::fleq::Op::hadamard;
+    if (isa::fleq::is_function(in.op)) {
+      int& rows = g.function_rows[static_cast<std::size_t>(isa::fleq::function_of(in.op))];
+      rows = std::max(rows, program.cells[static_cast<std::size_t>(in.a)].shape.rows);
+    }
+  }
+  if (g.uses_functions() && g.columns() % 2 != 0) g.pad = 1;
   return g;
 }
+
+std::string function_row(const std::string& prefix, isa::fleq::Function f) { return prefix + "_" + isa::fleq::function_name(f); }
 
 Layout fleq_layout(const isa::fleq::FleqProgram& program) {
   const Geometry g = geometry(program);
@@ -46,6 +55,15 @@ Layout fleq_layout(const isa::fleq::FleqProgram& program) {
       layout.add("had_query" + s, W);
       layout.add("had" + s, 1);
     }
+  if (g.uses_functions()) layout.add("anchor", 1);
+  for (int k = 0; k < isa::fleq::kFunctionCount; ++k) {
+    const int rows = g.function_rows[static_cast<std::size_t>(k)];
+    if (rows == 0) continue;
+    const auto f = static_cast<isa::fleq::Function>(k);
+    for (const char* field : {"cmd", "ins", "sel"}) layout.add(function_row(field, f), 1);
+    layout.add(function_row("gate", f), rows);
+    layout.add(function_row("fv", f), rows);
+  }
   return layout;
 }
 

@@ -10,6 +10,9 @@
 // flag of `goto` and `halt`), so the branch kind is a pointer, not a field. The commands
 // are the instructions plus one `halt` for falling off the end.
 #pragma once
+#include <array>
+#include <string>
+
 #include "isa/fleq/program.hpp"
 #include "tf/layout.hpp"
 
@@ -23,11 +26,23 @@ struct Geometry {
   int cells = 0;       // program cells (the two constants follow them)
   int instructions = 0;
   bool hadamard = false;  // the program uses hadamard: one product head per row is built
+  // Per function (isa::fleq::Function order): the most rows of an operand it is applied
+  // to (0: unused). Its block has one head per (term, row) for these rows.
+  std::array<int, isa::fleq::kFunctionCount> function_rows{};
+  // 1 when the program uses a function and the columns would be odd: one more (never
+  // reached) halt command, so that the anchors can be exactly half the columns.
+  int pad = 0;
+
+  bool uses_functions() const {
+    for (const int r : function_rows)
+      if (r > 0) return true;
+    return false;
+  }
 
   int never_cell() const { return cells; }
   int always_cell() const { return cells + 1; }
   int memory_cells() const { return cells + 2; }
-  int commands() const { return instructions + 1; }  // the last one is the fall-off halt
+  int commands() const { return instructions + 1 + pad; }  // then the fall-off halt (and the pad)
   int halt_command() const { return instructions; }
   // The work block is two blocks: column t holds matrix column t of the operands, column
   // width + t its negated twin (the product's paired key columns, blocks/fleq_product.hpp).
@@ -35,7 +50,11 @@ struct Geometry {
   // Column of matrix column t of cell j, and of command i.
   int cell_column(int cell, int t = 0) const { return width * (cell + 2) + t; }
   int command_column(int i) const { return width * (memory_cells() + 2) + i; }
+  int columns() const { return command_column(commands()); }
 };
+
+// The row names of function f's opcode field, fetched field, selector, gates and values.
+std::string function_row(const std::string& prefix, isa::fleq::Function f);  // "cmd_recip", ...
 
 Geometry geometry(const isa::fleq::FleqProgram& program);
 
@@ -60,6 +79,8 @@ Geometry geometry(const isa::fleq::FleqProgram& program);
 //     gate_real (rows), res (rows), sel_hd, key_h_pos, key_h_neg (width), gate_hd (rows)
 //     and, for a program with hadamard, had_key<i>, had_query<i> (width), had<i> (1), wbuf (rows), whit, next (L), fq (rows),
 //     flag
+//   for a program with elementwise functions: anchor (constant: 1 on the last n/2
+//     columns) and per function f used: cmd_f, ins_f, sel_f (1), gate_f, fv_f (its rows)
 Layout fleq_layout(const isa::fleq::FleqProgram& program);
 
 }  // namespace loopcert::compile::fleq

@@ -4,6 +4,7 @@
 #include "blocks/correct.hpp"
 #include "blocks/fleq_elementwise.hpp"
 #include "blocks/fleq_flag.hpp"
+#include "blocks/fleq_function.hpp"
 #include "blocks/fleq_int_snap.hpp"
 #include "blocks/fleq_matmul.hpp"
 #include "blocks/fleq_product.hpp"
@@ -31,6 +32,16 @@ struct Wiring {
   }
 };
 
+namespace fq = isa::fleq;
+
+// The functions the program uses, with their row counts.
+std::vector<std::pair<fq::Function, int>> used_functions(const Geometry& g) {
+  std::vector<std::pair<fq::Function, int>> out;
+  for (int k = 0; k < fq::kFunctionCount; ++k)
+    if (g.function_rows[static_cast<std::size_t>(k)] > 0) out.emplace_back(static_cast<fq::Function>(k), g.function_rows[static_cast<std::size_t>(k)]);
+  return out;
+}
+
 LayerSpec clear(const Layout& layout, const std::string& name, const std::vector<std::string>& rows) {
   LayerSpec l(name, layout.rows());
   for (const auto& r : rows) {
@@ -56,6 +67,7 @@ LayerSpec decode_layer(const Layout& layout, const Geometry& g) {
            {"ins_add", "sel_add"}, {"ins_sub", "sel_sub"}, {"ins_copy", "sel_copy"},
            {"ins_matmul", "sel_mm"}, {"ins_transpose", "sel_tr"}, {"ins_hadamard", "sel_hd"}})
     detail::add_bit01(ffn, w.row(layout, field), work, w.out(layout, sel));
+  for (const auto& [f, rows] : used_functions(g)) detail::add_bit01(ffn, w.row(layout, function_row("ins", f)), work, w.out(layout, function_row("sel", f)));
   for (int i = 0; i < g.rows; ++i) detail::add_bit01(ffn, w.row(layout, "ins_rows", i), work, w.out(layout, "row_on", i));
   // Only the work block writes (its twin's pointer would tie with it).
   detail::add_bit_and(ffn, w.row(layout, "ins_w"), w.row(layout, "is_pos"), w.out(layout, "write_on"));
@@ -88,7 +100,9 @@ LayerSpec decode_layer(const Layout& layout, const Geometry& g) {
       ffn.add_output(r, ffn.add_unit(0, {{w.row(layout, "offset", b - (L - g.offset_bits)), 1}, {neg, -2}}), 1);
     detail::add_gated_pass(ffn, {r}, neg, r, 2, -1);
   }
-  w.spec.merge(clear(layout, "clear_fields", {"ins_add", "ins_sub", "ins_copy", "ins_keya", "ins_scale", "ins_matmul", "ins_transpose", "ins_hadamard", "ins_w", "ins_rows", "ins_cols"}));
+  std::vector<std::string> fields = {"ins_add", "ins_sub", "ins_copy", "ins_keya", "ins_scale", "ins_matmul", "ins_transpose", "ins_hadamard", "ins_w", "ins_rows", "ins_cols"};
+  for (const auto& [f, rows] : used_functions(g)) fields.push_back(function_row("ins", f));
+  w.spec.merge(clear(layout, "clear_fields", fields));
   return w.spec;
 }
 
@@ -100,9 +114,17 @@ LayerSpec gates(const Layout& layout, const Geometry& g) {
   auto& ffn = w.spec.ffn;
   const int col_on = w.row(layout, "col_on");
   const int mm = w.row(layout, "sel_mm"), tr = w.row(layout, "sel_tr"), hd = w.row(layout, "sel_hd");
+  const auto functions = used_functions(g);
   for (int i = 0; i < g.rows; ++i) {
     const int row_on = w.row(layout, "row_on", i);
-    ffn.add_output(w.out(layout, "gate_real", i), ffn.add_unit(-1, {{row_on, 1}, {col_on, 1}, {mm, -1}, {tr, -1}, {hd, -1}}), 1);
+    detail::Terms real = {{row_on, 1}, {col_on, 1}, {mm, -1}, {tr, -1}, {hd, -1}};
+    for (const auto& [f, rows] : functions) {
+      const int sel = w.row(layout, function_row("sel", f));
+      real.push_back({sel, -1});
+      // The function's own gate, on the rows it has (a function result has its operand's shape).
+      if (i < rows) ffn.add_output(w.out(layout, function_row("gate", f), i), ffn.add_unit(-2, {{row_on, 1}, {col_on, 1}, {sel, 1}}), 1);
+    }
+    ffn.add_output(w.out(layout, "gate_real", i), ffn.add_unit(-1, real), 1);
     ffn.add_output(w.out(layout, "gate_hd", i), ffn.add_unit(-2, {{row_on, 1}, {col_on, 1}, {hd, 1}}), 1);
     ffn.add_output(w.out(layout, "gate_tr", i), ffn.add_unit(-2, {{row_on, 1}, {col_on, 1}, {tr, 1}}), 1);
     ffn.add_output(w.out(layout, "gate_mm", i), ffn.add_unit(-2, {{row_on, 1}, {col_on, 1}, {mm, 1}}), 1);
@@ -146,6 +168,11 @@ LayerSpec result_layer(const Layout& layout, const Geometry& g, const FleqConsta
     detail::add_gated_pass(ffn, {w.row(layout, "at", i)}, w.row(layout, "gate_tr", i), res, c.select_gate);
     detail::add_gated_pass(ffn, {w.row(layout, "prod_mm", i)}, w.row(layout, "gate_mm", i), res, c.select_gate);
     if (g.hadamard) detail::add_gated_pass(ffn, {w.row(layout, "had" + std::to_string(i))}, w.row(layout, "gate_hd", i), res, c.select_gate);
+    for (const auto& [f, rows] : used_functions(g)) {
+      if (i >= rows) continue;
+      const blocks::FunctionFit& fit = *c.functions[static_cast<std::size_t>(f)];
+      blocks::add_function_result(ffn, w.row(layout, function_row("fv", f), i), w.row(layout, function_row("gate", f), i), res, fit.sum.c0, fit.gate);
+    }
   }
   return w.spec;
 }
@@ -165,20 +192,33 @@ LoopSpec fleq_loop(const Layout& layout, const Geometry& g, const FleqConstants&
                         {"cmd_add", "ins_add"}, {"cmd_sub", "ins_sub"}, {"cmd_copy", "ins_copy"}, {"cmd_keya", "ins_keya"},
                         {"cmd_scale", "ins_scale"}, {"cmd_matmul", "ins_matmul"}, {"cmd_transpose", "ins_transpose"}, {"cmd_hadamard", "ins_hadamard"}, {"cmd_a", "ins_s"}, {"cmd_w", "ins_w"},
                         {"cmd_rows", "ins_rows"}, {"cmd_cols", "ins_cols"}}};
-  loop.layers.push_back(merged(layout, "fetch", {read(layout, fetch, c.controller), correct(layout, {"correct_pc", {"pc"}}, c.controller)}));
+  ReadPlan fetch_all = fetch;
+  for (const auto& [f, rows] : used_functions(g)) fetch_all.copies.push_back({function_row("cmd", f), function_row("ins", f)});
+  loop.layers.push_back(merged(layout, "fetch", {read(layout, fetch_all, c.controller), correct(layout, {"correct_pc", {"pc"}}, c.controller)}));
   loop.layers.push_back(merged(layout, "decode", {decode_layer(layout, g)}));
+  std::vector<std::string> selector_clears = {"sel_add", "sel_sub", "sel_copy", "row_on", "col_on", "sel_mm", "sel_tr", "sel_hd", "ins_a", "ins_b", "ins_s",
+                                              "key_a_pos", "key_a_neg", "key_s_pos", "key_s_neg", "key_h_pos", "key_h_neg"};
+  std::vector<std::string> operand_clears = {"opa", "opb", "sv", "key", "ew", "gate_real", "gate_tr", "gate_mm", "gate_hd"};
+  std::vector<std::string> destination_clears = {"ins_c", "prod", "at", "prod_mm"};
+  for (const auto& [f, rows] : used_functions(g)) {
+    selector_clears.push_back(function_row("sel", f));
+    operand_clears.push_back(function_row("gate", f));
+    destination_clears.push_back(function_row("fv", f));
+  }
   loop.layers.push_back(merged(layout, "operands",
                                {fleq_read(layout, data_read("read_a", "ins_a", "opa", c)), fleq_read(layout, data_read("read_b", "ins_b", "opb", c)),
                                 fleq_read(layout, data_read("read_s", "ins_s", "sv", c)), product_keys(layout, g, c),
                                 fleq_elementwise(layout, {"fleq_elementwise", "opa", "opb", "ew", "sel_add", "sel_sub", "sel_copy", c.select_gate}),
-                                gates(layout, g), clear(layout, "clear_selectors", {"sel_add", "sel_sub", "sel_copy", "row_on", "col_on", "sel_mm", "sel_tr", "sel_hd", "ins_a", "ins_b", "ins_s",
-                                                                      "key_a_pos", "key_a_neg", "key_s_pos", "key_s_neg", "key_h_pos", "key_h_neg"})}));
+                                gates(layout, g), clear(layout, "clear_selectors", selector_clears)}));
   const ProductPlan product{"fleq_product", "key", "opb", "slot", "prod", c.product_scale_log2, 1};
   const TransposePlan transpose{"fleq_transpose", "key", "onehot_q", "slot", "at", c.transpose_scale_log2, 1};
   const MatmulPlan matmul{"fleq_matmul", "slot", "opb", "key", "prod_mm", c.matmul_scale_log2, 1};
   std::vector<LayerSpec> products = {fleq_product(layout, product), fleq_transpose(layout, transpose), fleq_matmul(layout, matmul),
-                                     result_layer(layout, g, c),
-                                     clear(layout, "clear_operands", {"opa", "opb", "sv", "key", "ew", "gate_real", "gate_tr", "gate_mm", "gate_hd"})};
+                                     result_layer(layout, g, c), clear(layout, "clear_operands", operand_clears)};
+  // The elementwise functions: m R heads each at lambda = 1, on the operand A (opa).
+  for (const auto& [f, rows] : used_functions(g))
+    products.push_back(fleq_function(layout, {"fleq_" + std::string(fq::function_name(f)), "opa", "is_work", "anchor", function_row("fv", f),
+                                              c.functions[static_cast<std::size_t>(f)]->sum}));
   std::vector<std::string> hadamard_rows;
   if (g.hadamard)
     for (int i = 0; i < g.rows; ++i) {
@@ -190,7 +230,6 @@ LoopSpec fleq_loop(const Layout& layout, const Geometry& g, const FleqConstants&
     }
   if (!hadamard_rows.empty()) products.push_back(clear(layout, "clear_hadamard", hadamard_rows));
   loop.layers.push_back(merged(layout, "products", products));
-  std::vector<std::string> destination_clears = {"ins_c", "prod", "at", "prod_mm"};
   if (g.hadamard)
     for (int i = 0; i < g.rows; ++i) destination_clears.push_back("had" + std::to_string(i));
   const FleqWritePlan write{"fleq_write", "ins_c", "res", "val", "wbuf", "whit", "write_on", "pos", "is_mem", c.write_lambda, c.write_gate};

@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "compile/encoding.hpp"
+#include "compile/fleq/block_exact.hpp"
 #include "isa/fleq/functions.hpp"
 #include "isa/fleq/machine.hpp"
 
@@ -57,7 +58,14 @@ std::vector<fleq::DecodedCell> as_decoded(const fq::FleqProgram& program, const 
 
 struct Shared {
   Shared(const fq::FleqProgram& p, const FleqTargetOptions& o)
-      : program(p), compiled(fleq::compile_fleq(p, {o.unit_roundoff})), options(o), table(fq::ideal_ops(machine.function_bits)) {}
+      : program(p), compiled(fleq::compile_fleq(p, compile_options(o))), options(o),
+        table(o.block_exact ? fleq::block_exact_ops(compiled.constants, machine.function_bits) : fq::ideal_ops(machine.function_bits)) {}
+  static fleq::CompileOptions compile_options(const FleqTargetOptions& o) {
+    fleq::CompileOptions c;
+    c.unit_roundoff = o.unit_roundoff;
+    c.function_terms = o.function_terms;
+    return c;
+  }
   fq::MachineOptions machine;  // first: table is built from it
   fq::FleqProgram program;
   fleq::CompiledFleq compiled;

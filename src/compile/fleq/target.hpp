@@ -25,6 +25,11 @@ struct FleqTargetOptions {
   double data_tolerance = 1e-6;       // T of the real cells' mixed measure
   std::int64_t max_steps = 100000;    // the run's step limit: the end when the machine does not halt
   double unit_roundoff = 0x1p-53;     // of the scalar the run uses (compile::fleq::CompileOptions)
+  // Compare with the block-exact machine (compile/fleq/block_exact.hpp: every elementwise
+  // function replaced by its block's sum of sigmoids) instead of the ideal one: what is
+  // left is the leak and the rounding.
+  bool block_exact = false;
+  int function_terms = 0;             // compile::fleq::CompileOptions::function_terms
 };
 
 // What the adapter saw of the real cells over the run (kept decodes only).

@@ -16,7 +16,7 @@ using Kind = Token::Kind;
 
 constexpr const char* kStatementList =
     "'C = OP A, B', 'C = OP A', 'if F <= 0 goto L', 'goto L', 'halt', or a directive "
-    ".k, .bound, .intbound, .range, .real, .int";
+    ".k, .bound, .intbound, .range, .terms, .real, .int";
 const std::set<std::string> kKeywords = {"if", "goto", "halt"};
 
 class Parser {
@@ -160,6 +160,7 @@ class Parser {
   void parse_directive(const Token& head);
   void parse_setting(const Token& head);
   void parse_range(const Token& head);
+  void parse_terms(const Token& head);
   void parse_cell(const Token& head);
   Shape parse_shape(const Token& token) const;
   void check_entries(const detail::Literal& literal, CellKind kind) const;
@@ -175,8 +176,9 @@ void Parser::parse_directive(const Token& head) {
   no_labels_on(head);
   if (head.text == ".k" || head.text == ".bound" || head.text == ".intbound") return parse_setting(head);
   if (head.text == ".range") return parse_range(head);
+  if (head.text == ".terms") return parse_terms(head);
   if (head.text == ".real" || head.text == ".int") return parse_cell(head);
-  in_.fail(head, "unknown directive '" + head.shown() + "' (expected .k, .bound, .intbound, .range, .real or .int)");
+  in_.fail(head, "unknown directive '" + head.shown() + "' (expected .k, .bound, .intbound, .range, .terms, .real or .int)");
 }
 
 void Parser::parse_setting(const Token& head) {
@@ -239,6 +241,25 @@ void Parser::parse_range(const Token& head) {
     in_.fail(text, "rsqrt range '" + text.shown() + "' reaches 0 or below (expected LO > 0)");
   }
   slot = Range{*lo, *hi};
+}
+
+// `.terms f M` (ext): f's block is a sum of M sigmoids (1 <= M <= kMaxFunctionTerms);
+// sigmoid is exact with one and takes none.
+void Parser::parse_terms(const Token& head) {
+  const Token& name = in_.expect(Kind::Word, "a function after .terms (exp, recip, sqrt or rsqrt)");
+  const auto op = op_from_name(name.text);
+  if (!op || !is_function(*op) || function_of(*op) == Function::sigmoid) {
+    in_.fail(name, "'" + name.shown() + "' takes no .terms (expected exp, recip, sqrt or rsqrt; sigmoid is exact with one term)");
+  }
+  int& slot = parsed_.program.terms[static_cast<int>(function_of(*op))];
+  if (slot != 0) in_.fail(name, "second .terms for " + name.text + " (expected at most one per function)");
+  const Token& value = in_.expect(Kind::Word, "a number of terms after '" + name.text + "'");
+  bool overflow = false;
+  const auto number = parse_decimal(value.text, overflow);
+  if (!number || *number < 1 || *number > kMaxFunctionTerms) {
+    in_.fail(value, "bad .terms value '" + value.shown() + "' (expected an integer from 1 to " + std::to_string(kMaxFunctionTerms) + ")");
+  }
+  slot = static_cast<int>(*number);
 }
 
 Shape Parser::parse_shape(const Token& token) const {

@@ -10,6 +10,7 @@
 namespace loopcert::isa::fleq {
 
 inline constexpr int kMaxCellSize = 64;  // the largest .k accepted
+inline constexpr int kMaxFunctionTerms = 256;  // the largest .terms accepted (ext)
 
 // Assembles `text`; `filename` is used in messages and stored as program.source.
 FleqProgram assemble_fq(const std::string& text, const std::string& filename);

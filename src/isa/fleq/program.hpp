@@ -81,6 +81,8 @@ struct FleqProgram {
   Rational bound = 16;            // G: every entry of every real cell stays in [-G, G]
   Rational int_bound = 16;        // K: every .int cell stays in [-K, K] (default G)
   std::array<std::optional<Range>, kFunctionCount> ranges;  // declared or defaulted
+  // ext: `.terms f M`, the number of sigmoids in f's block (0: the compiler's default).
+  std::array<int, kFunctionCount> terms{};
   std::vector<Cell> cells;
   std::vector<Instruction> instructions;  // execution starts at 0; pc == size() halts
   std::string source;
