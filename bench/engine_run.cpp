@@ -8,8 +8,9 @@
 // the hardmax ideal on (`run`) or off (`untracked`, as the searches run), and the
 // bare transformer loop of the same LoopSpec at the same temperature (`bare`).
 // Counters of every row:
-//   loop_ms       CPU time of the benchmark's thread per loop (run: construction included,
-//                 amortised over the run's loops)
+//   loop_ms       CPU time of the benchmark's thread per loop (run, untracked: the
+//                 difference of two runs of different lengths, so without the setup)
+//   setup_ms      run, untracked: the run's fixed cost
 //   loops         loops per run (the random program does not halt: --max-steps)
 //   agree         1 if the run agreed with the reference machine at every loop
 //   authors_ms    the authors' numpy loop on OpenBLAS, measured on this machine kind (issue 14)
@@ -72,20 +73,31 @@ void set_counters(benchmark::State& state, int n, double seconds, double loops) 
   state.counters["authors_x"] = authors_ms(n) / per_loop_ms;
 }
 
+// Each iteration runs the program twice, for max_steps and for max_steps / 5 loops: the
+// difference is the per-loop cost, without the run's setup (its transformers and first
+// punchcards built from the LoopSpec's rationals), which is reported apart.
 void run_benchmark(benchmark::State& state, bool track) {
   const int n = static_cast<int>(state.range(0));
-  const Setup s = setup(n, track);
-  double cpu = 0, loops = 0;
+  Setup s = setup(n, track);
+  analysis::RunOptions short_run = s.options;
+  short_run.max_steps = s.options.max_steps / 5;
+  double cpu_long = 0, cpu_short = 0, loops_long = 0, loops_short = 0;
   bool agree = true;
   for (auto _ : state) {
-    const double start = thread_seconds();
+    double start = thread_seconds();
     const auto r = analysis::run_lockstep(s.target, s.options);
-    cpu += thread_seconds() - start;
-    loops += static_cast<double>(r.loops);
-    agree = agree && r.agree;
+    cpu_long += thread_seconds() - start;
+    start = thread_seconds();
+    const auto q = analysis::run_lockstep(s.target, short_run);
+    cpu_short += thread_seconds() - start;
+    loops_long += static_cast<double>(r.loops);
+    loops_short += static_cast<double>(q.loops);
+    agree = agree && r.agree && q.agree;
   }
-  set_counters(state, n, cpu, loops);
-  state.counters["loops"] = loops / static_cast<double>(state.iterations());
+  const double per_loop = (cpu_long - cpu_short) / (loops_long - loops_short);
+  set_counters(state, n, per_loop, 1);
+  state.counters["setup_ms"] = (cpu_short - per_loop * loops_short) / static_cast<double>(state.iterations()) * 1e3;
+  state.counters["loops"] = loops_long / static_cast<double>(state.iterations());
   state.counters["agree"] = agree;
 }
 
