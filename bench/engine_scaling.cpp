@@ -12,12 +12,16 @@
 //             shared machine does not count
 //   loop_ms   CPU time per loop (thread clock)
 //   x_floor   loop_ms / floor_ms
+//   peak_rss_MB  the process's peak resident memory so far (run one size alone to read
+//             that size's footprint: scripts/engine_table.sh does)
 // Run: build/bench_engine_scaling --benchmark_filter=double
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
 #include <ctime>
 #include <set>
+
+#include <sys/resource.h>
 
 #include "core/emulated_float.hpp"  // first: see core/scalar.hpp
 // Then the rest.
@@ -49,6 +53,12 @@ double clock_hz() {
     return best;
   }();
   return hz;
+}
+
+double peak_rss_mb() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return static_cast<double>(usage.ru_maxrss) / 1024.0;  // ru_maxrss is in KiB on Linux
 }
 
 double loop_madds(const LoopSpec& loop, double n) {
@@ -92,6 +102,7 @@ void floor_benchmark(benchmark::State& state) {
   state.counters["loop_ms"] = per_loop * 1e3;
   state.counters["x_floor"] = per_loop / floor_s;
   state.counters["clock_GHz"] = clock_hz() * 1e-9;
+  state.counters["peak_rss_MB"] = peak_rss_mb();
 }
 
 void BM_double(benchmark::State& st) { floor_benchmark<double>(st); }
@@ -108,5 +119,5 @@ void BM_mpfr128(benchmark::State& st) {
 BENCHMARK(BM_double)->RangeMultiplier(2)->Range(32, 4096)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_float)->Arg(256)->Arg(1024)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_bf16)->Arg(32)->Arg(256)->Arg(1024)->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_fp16)->Arg(32)->Arg(256)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_fp16)->Arg(32)->Arg(256)->Arg(1024)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_mpfr128)->Arg(32)->Arg(256)->Unit(benchmark::kMillisecond)->Iterations(5);

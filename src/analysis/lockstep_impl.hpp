@@ -39,8 +39,8 @@ class LockstepRun {
       : c_(*target.compiled), o_(options), machine_(target.machine()),
         tf_(instantiate<T>(c_.loop, std::is_same_v<T, Rational> ? AttentionMode::Hardmax : AttentionMode::Softmax, options.lambda)),
         X_(to_scalar<T>(c_.X0)) {
-    // The rows each layer writes: only the tracking and the decomposition need them.
-    if ((options.track_layers && target.hardmax_reference) || options.decompose) written_ = written_rows(c_.loop);
+    // The rows each layer writes: the tracking, the decomposition and the non-finite scan.
+    written_ = written_rows(c_.loop);
     if (options.track_layers && target.hardmax_reference) tracker_.emplace(c_, written_);
     if (options.decompose) decomposer_ = std::make_unique<Decomposer>(c_, options.lambda, written_);
   }
@@ -79,6 +79,7 @@ class LockstepRun {
   LoopedTransformer<T> tf_;
   Matrix<T> X_;
   std::vector<std::vector<int>> written_;
+  bool checked_whole_ = false;  // X has been checked whole for non-finite entries
   std::optional<LayerTracker> tracker_;
   std::unique_ptr<Decomposer> decomposer_;
   std::vector<compile::StateEntry> entries_;
@@ -110,7 +111,10 @@ bool LockstepRun<T>::apply_layers() {
     tf_.apply_layer(l, X_);
     if (tracker_) tracker_->after_layer(l, X_);
     if (decomposer_) decomposer_->after_layer(l, X_, tracker_ ? &tracker_->ideal() : nullptr);
-    if (auto bad = LoopedTransformer<T>::find_non_finite(X_)) {
+    // X whole after the first layer; then only the rows the layer wrote can have changed.
+    const auto bad = checked_whole_ ? find_non_finite_in(X_, written_[l]) : LoopedTransformer<T>::find_non_finite(X_);
+    checked_whole_ = true;
+    if (bad) {
       const std::string row = c_.layout.describe_row(bad->row);
       Divergence d{r_.loops + 1, "non-finite", "finite", std::to_string(bad->value),
                    "layer " + tf_.layer(l).name + ", row " + row + ", column " + c_.layout.describe_column(bad->column), tf_.layer(l).name, row};
@@ -169,7 +173,9 @@ void LockstepRun<T>::trace(double d, double margin) {
 
 template <class T>
 bool LockstepRun<T>::compare() {
-  const std::optional<compile::Mismatch> m = machine_->compare(to_double_matrix(X_), o_.tolerance, true);
+  std::optional<compile::Mismatch> m;
+  if constexpr (std::is_same_v<T, double>) m = machine_->compare(X_, o_.tolerance, true);  // no copy
+  else m = machine_->compare(to_double_matrix(X_), o_.tolerance, true);
   if (!m) return true;
   Divergence d{r_.loops, m->field, m->expected, m->actual, m->detail, "", ""};
   if (tracker_) {

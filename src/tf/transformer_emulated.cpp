@@ -19,6 +19,9 @@ inline Emulated<F> dot(const Emulated<F>* a, const Emulated<F>* b, Eigen::Index 
 }
 }  // namespace loopcert::detail
 
+// The softmax of a row, vectorised and with its exps cached (bit for bit the plain one);
+// after the overloads above, so that the plain kernels it includes see them.
+#include "tf/kernels/emulated_softmax.hpp"
 #include "tf/instantiate.hpp"
 #include "tf/transformer_impl.hpp"
 

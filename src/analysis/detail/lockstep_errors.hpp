@@ -4,7 +4,10 @@
 // layer writes.
 #pragma once
 #include <algorithm>
+#include <bit>
 #include <cmath>
+#include <cstdint>
+#include <optional>
 #include <set>
 #include <type_traits>
 #include <vector>
@@ -82,6 +85,26 @@ void set_mpfr(mpfr_ptr out, const T& x) {
   } else {
     mpfr_set_d(out, ScalarTraits<T>::to_double(x), MPFR_RNDN);  // float, double: exact
   }
+}
+
+// The first non-finite entry of X in the given rows (ascending), row by row: what
+// LoopedTransformer::find_non_finite finds when every other row is finite. After a layer
+// that has checked X whole, only the rows the next layer writes can have changed. For
+// float and double a row is first tested with a branch-free pass over its bits.
+template <class T>
+std::optional<NonFinite> find_non_finite_in(const Matrix<T>& X, const std::vector<int>& rows) {
+  const Eigen::Index n = X.cols();
+  for (int r : rows) {
+    const T* row = X.data() + static_cast<Eigen::Index>(r) * n;
+    if constexpr (std::is_same_v<T, double>) {
+      bool any = false;
+      for (Eigen::Index j = 0; j < n; ++j) any |= (std::bit_cast<std::uint64_t>(row[j]) & 0x7FF0000000000000ull) == 0x7FF0000000000000ull;
+      if (!any) continue;
+    }
+    for (Eigen::Index j = 0; j < n; ++j)
+      if (!ScalarTraits<T>::is_finite(row[j])) return NonFinite{0, r, static_cast<int>(j), ScalarTraits<T>::to_double(row[j])};
+  }
+  return std::nullopt;
 }
 
 // Rows each layer writes: the value rows of its heads, the W2 rows and the b2 rows.

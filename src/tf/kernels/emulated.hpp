@@ -18,6 +18,7 @@
 #endif
 
 #include "core/narrow_mpfr.hpp"
+#include "tf/kernels/emulated_round.hpp"
 
 namespace loopcert::kernels {
 
@@ -38,12 +39,43 @@ inline __m256i round_bits(__m256i a, __m256i drop, __m256i half_m1, __m256i not_
 }  // namespace avx2
 #endif
 
+#if defined(__AVX2__)
+// y += a x for a = +-1: the product needs no rounding (see axpy below).
+template <const FormatSpec& F>
+inline void axpy_unit(const Emulated<F>& a, const Emulated<F>* x, Emulated<F>* y, long n) {
+  const emulated::Round4<F> round4;
+  const __m256d av = _mm256_set1_pd(a.value());
+  const double* xd = reinterpret_cast<const double*>(x);
+  double* yd = reinterpret_cast<double*>(y);
+  long j = 0;
+  for (; j + 4 <= n; j += 4) {
+    __m256d r;
+    const __m256i bad = round4(_mm256_add_pd(_mm256_loadu_pd(yd + j), _mm256_mul_pd(av, _mm256_loadu_pd(xd + j))), &r);
+    if (_mm256_testz_si256(bad, bad)) _mm256_storeu_pd(yd + j, r);
+    else axpy_scalar(a, x + j, y + j, 4);
+  }
+  axpy_scalar(a, x + j, y + j, n - j);
+}
+#endif
+
 // Emulated<F>: the product of two F values is exact in double (2p <= 53), the sum is
 // rounded twice (53 bits, then p), which equals one rounding for p <= 25 (emulated_float.hpp).
+// Two exact shortcuts: for a = +-0 every product is +-0 or NaN and every sum y + a x is y,
+// a signed zero or NaN, all values of F that the rounding returns unchanged, so the double
+// operations alone give the bits; for a = +-1 the product is +-x or NaN, a value of F, so
+// only the sum is rounded.
 template <const FormatSpec& F>
 inline void axpy(const Emulated<F>& a, const Emulated<F>* x, Emulated<F>* y, long n) {
-#if defined(__AVX2__)
   static_assert(sizeof(Emulated<F>) == sizeof(double));
+  if (a.value() == 0) {
+    const double av = a.value();
+    const double* xd = reinterpret_cast<const double*>(x);
+    double* yd = reinterpret_cast<double*>(y);
+    for (long j = 0; j < n; ++j) yd[j] = yd[j] + av * xd[j];
+    return;
+  }
+#if defined(__AVX2__)
+  if (a.value() == 1 || a.value() == -1) return axpy_unit(a, x, y, n);
   constexpr int d = 53 - F.precision;
   const __m256i drop = _mm256_set1_epi64x(d);
   const __m256i half_m1 = _mm256_set1_epi64x((std::int64_t(1) << (d - 1)) - 1);
@@ -152,6 +184,18 @@ inline T dot_skip_zeros(const T* a, const T* b, long n) {
     res += a[i] * b[i];
   }
   return res;
+}
+// The same for the emulated formats, the rounding inlined.
+template <const FormatSpec& F>
+inline Emulated<F> dot_skip_zeros(const Emulated<F>* a, const Emulated<F>* b, long n) {
+  const double* ad = reinterpret_cast<const double*>(a);
+  const double* bd = reinterpret_cast<const double*>(b);
+  double res = emulated::round<F>(ad[0] * bd[0]);
+  for (long i = 1; i < n; ++i) {
+    if (adds_nothing(ad[i], bd[i], res)) continue;
+    res = emulated::round<F>(res + emulated::round<F>(ad[i] * bd[i]));
+  }
+  return emulated::from_bits<F>(res);
 }
 
 // y += a x entry by entry, exactly as the generic evaluator's axpy, without the entries
