@@ -246,7 +246,12 @@ int search_grid(const SearchArgs& args) {
   const BitsRange bits = parse_bits_range(args.bits);
   const LambdaRange lr = parse_lambda_range(args.lambda);
   const analysis::SearchCommon common = common_of(args);
-  const std::optional<report::Shard> shard = args.shard.empty() ? std::nullopt : std::optional(report::parse_shard(args.shard));
+  std::optional<report::Shard> shard;
+  try {
+    if (!args.shard.empty()) shard = report::parse_shard(args.shard);
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(e.what());
+  }
   const SearchProgram program = load_search_program(args);
   if (shard) {
     if (program.fleq()) throw UsageError("--shard: search grid shards take .sq programs only");
