@@ -89,6 +89,13 @@ Figure render(const Heatmap& map) {
       body += fmt::format(R"svg(<text x="{}" y="{}" fill="#d62728">{}</text>)svg", kLeft, kTop - 4, xml_escape(map.overlay_name));
     }
   }
+  for (const auto& [r, c] : map.marked) {
+    if (r >= rows || c >= cols) throw std::invalid_argument("heatmap '" + map.title + "': a marked cell outside the map");
+    body += fmt::format(R"svg(<rect x="{:.2f}" y="{:.2f}" width="{:.2f}" height="{:.2f}" fill="none" stroke="#d62728" stroke-width="3"/>)svg",
+                        x0 + c * w + 1.5, y0 + (rows - 1 - r) * h + 1.5, w - 3, h - 3);
+  }
+  if (!map.marked.empty())
+    body += fmt::format(R"svg(<text x="{}" y="{}" fill="#d62728">{}</text>)svg", kLeft, kTop - 4, xml_escape(map.marked_name));
   body += fmt::format(R"svg(<text x="{}" y="{}" text-anchor="middle">{}</text>)svg", (kLeft + kWidth - kRight) / 2, kHeight - 14,
                       xml_escape(map.x_label));
   body += fmt::format(R"svg(<text transform="translate(16 {}) rotate(-90)" text-anchor="middle">{}</text>)svg", (kTop + kHeight - kBottom) / 2,
