@@ -12,6 +12,7 @@
 
 #include "report/error_report.hpp"
 #include "report/error_report_tasks.hpp"
+#include "cli_runner.hpp"
 #include "report/grid_shard.hpp"
 #include "report/search_report.hpp"
 #include "compile/subleq/target.hpp"
@@ -223,4 +224,21 @@ TEST_CASE("search grid --shard: the shards' cells together are the grid's", "[re
   CHECK(whole.size() == 18);  // 6 precisions x 3 lambdas
   CHECK(merged == whole);
   CHECK(first_only != whole);  // one shard alone is not the grid
+}
+
+TEST_CASE("report --shard and --merge: bad flags and files exit 2 with a message naming them", "[report][cli]") {
+  using loopcert::testing::run_cli;
+  const std::string tiny = "examples/certify/tiny3.sq";
+  auto r = run_cli("report " + tiny + " --shard 3/2 --out /tmp/loopcert_shard_test.jsonl");
+  CHECK(r.status == 2);
+  CHECK(r.err.find("--shard: expected I/K") != std::string::npos);
+  r = run_cli("report --merge /nonexistent/a.jsonl --out /tmp/loopcert_merge_test");
+  CHECK(r.status == 2);
+  CHECK(r.err.find("--merge: cannot read '/nonexistent/a.jsonl'") != std::string::npos);
+  r = run_cli("report --merge README.md --out /tmp/loopcert_merge_test");
+  CHECK(r.status == 2);
+  CHECK(r.err.find("--merge") != std::string::npos);
+  r = run_cli("report " + tiny + " --merge README.md --out /tmp/loopcert_merge_test");
+  CHECK(r.status == 2);
+  CHECK(r.err.find("give only --merge FILES") != std::string::npos);
 }

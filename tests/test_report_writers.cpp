@@ -74,6 +74,23 @@ TEST_CASE("a log plot with zeros_on_floor draws an exact 0 on a tick labelled 0"
   CHECK(bad_coordinate(f.svg).empty());
 }
 
+TEST_CASE("a heatmap outlines its marked cells and refuses one outside the map", "[report]") {
+  Heatmap h;
+  h.title = "lemma ratios";
+  h.x_ticks = {"double", "fp8"};
+  h.y_ticks = {"write"};
+  h.values = {{0.5, 1}};
+  CHECK(count(render(h).svg, "stroke=\"#d62728\"") == 0);
+  h.marked = {{0, 1}};
+  h.marked_name = "violated";
+  const Figure f = render(h);
+  CHECK(count(f.svg, "stroke=\"#d62728\"") == 1);
+  CHECK(f.svg.find("violated") != std::string::npos);
+  CHECK(bad_coordinate(f.svg).empty());
+  h.marked = {{1, 0}};
+  CHECK_THROWS_AS(render(h), std::invalid_argument);
+}
+
 TEST_CASE("the coordinate check catches a NaN or an off-canvas coordinate", "[report]") {
   // Negative check of the helper the figure tests rely on.
   CHECK_FALSE(bad_coordinate(R"(<svg><path d="M10,20 Lnan,30"/></svg>)").empty());

@@ -107,14 +107,17 @@ ReportFigure lemma_figure(const ErrorReport& r) {
   for (const auto& l : r.lemmas) {
     const auto row = std::find(h.y_ticks.begin(), h.y_ticks.end(), l.lemma) - h.y_ticks.begin();
     const auto col = std::find(h.x_ticks.begin(), h.x_ticks.end(), l.scalar) - h.x_ticks.begin();
-    if (col < static_cast<long>(h.x_ticks.size()) && l.unavailable.empty())
-      h.values[row][col] = std::max(std::max(l.random_ratio, l.worst_ratio), 1e-4);
+    if (col >= static_cast<long>(h.x_ticks.size()) || !l.unavailable.empty()) continue;
+    // A violated bound (ratio above 1, or an infinite error) is drawn dark and outlined.
+    h.values[row][col] = std::clamp(std::max(l.random_ratio, l.worst_ratio), 1e-4, 1.0);
+    if (l.violations > 0) h.marked.emplace_back(row, col);
   }
+  h.marked_name = "outlined in red: a bound violated in some trial (see the violations column)";
   return {"lemma-ratios", h.title,
           "The larger of the two observed / bound ratios of the lemma table (random and worst-case inputs), per lemma and scalar. "
           "Dark cells are tight bounds (the worst case reaches them); light cells are bounds far above what was observed, "
-          "usually because the rounding term dominates at a narrow scalar. Ratios below 1e-4 (and 0) are drawn as 1e-4; grey: "
-          "the scalar cannot run the check.",
+          "usually because the rounding term dominates at a narrow scalar. Ratios below 1e-4 (and 0) are drawn as 1e-4; a cell "
+          "outlined in red had a violated bound; grey: the scalar cannot run the check.",
           render(h)};
 }
 

@@ -141,7 +141,7 @@ ErrorReport measure(const ReportOptions& options) {
   std::vector<Json> results(tasks.size());
   // The tasks in parallel, each on one thread (a search inside one would share the cores).
   parallel_for(tasks.size(), options.jobs, [&](std::size_t i) {
-    if (options.log) options.log("report: " + tasks[i].id());
+    if (options.log) options.log(fmt::format("report: task {} of {}: {}", i + 1, tasks.size(), tasks[i].id()));
     results[i] = run_task(tasks[i], options, 1);
   });
   std::map<std::string, Json> fragments;
@@ -173,7 +173,7 @@ void write_shard(const ReportOptions& options, const Shard& shard, std::ostream&
       << "\n";
   std::vector<Json> lines(mine.size());
   parallel_for(mine.size(), options.jobs, [&](std::size_t i) {
-    if (options.log) options.log("report: " + mine[i].id());
+    if (options.log) options.log(fmt::format("report: task {} of {} in shard {}/{}: {}", i + 1, mine.size(), shard.index, shard.count, mine[i].id()));
     const auto started = std::chrono::steady_clock::now();
     Json result = run_task(mine[i], options, 1);
     lines[i] = {{"task", mine[i].id()}, {"seconds", seconds_since(started)}, {"result", std::move(result)}};

@@ -44,6 +44,8 @@ struct Heatmap {
   std::optional<double> lo, hi;                // colour range; default: the data's range
   std::vector<std::pair<double, double>> overlay;  // (column, row) in cell units, drawn as a line
   std::string overlay_name;
+  std::vector<std::pair<std::size_t, std::size_t>> marked;  // (row, column): outlined in red, e.g. a violated bound
+  std::string marked_name;
 };
 
 struct BarChart {

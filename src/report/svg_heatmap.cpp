@@ -72,9 +72,13 @@ Figure render(const Heatmap& map) {
                           xml_escape(map.y_ticks[r]), fmt::format("{:.3g}", v));
     }
   const std::size_t x_step = std::max<std::size_t>(1, (cols + 9) / 10), y_step = std::max<std::size_t>(1, (rows + 11) / 12);
+  // Labels wider than their column (about 7 px a character) alternate between two lines.
+  std::size_t widest = 0;
+  for (const auto& t : map.x_ticks) widest = std::max(widest, t.size());
+  const bool stagger = static_cast<double>(widest) * 7 > w * static_cast<double>(x_step);
   for (std::size_t c = 0; c < cols; c += x_step)
-    body += fmt::format(R"svg(<text x="{:.1f}" y="{}" text-anchor="middle">{}</text>)svg", x0 + (c + 0.5) * w, kHeight - kBottom + 16,
-                        xml_escape(map.x_ticks[c]));
+    body += fmt::format(R"svg(<text x="{:.1f}" y="{}" text-anchor="middle">{}</text>)svg", x0 + (c + 0.5) * w,
+                        kHeight - kBottom + 16 + (stagger && (c / x_step) % 2 ? 14 : 0), xml_escape(map.x_ticks[c]));
   for (std::size_t r = 0; r < rows; r += y_step)
     body += fmt::format(R"svg(<text x="{}" y="{:.1f}" text-anchor="end">{}</text>)svg", x0 - 6, y0 + (rows - 1 - r + 0.5) * h + 4,
                         xml_escape(map.y_ticks[r]));
@@ -89,7 +93,14 @@ Figure render(const Heatmap& map) {
       body += fmt::format(R"svg(<text x="{}" y="{}" fill="#d62728">{}</text>)svg", kLeft, kTop - 4, xml_escape(map.overlay_name));
     }
   }
-  body += fmt::format(R"svg(<text x="{}" y="{}" text-anchor="middle">{}</text>)svg", (kLeft + kWidth - kRight) / 2, kHeight - 14,
+  for (const auto& [r, c] : map.marked) {
+    if (r >= rows || c >= cols) throw std::invalid_argument("heatmap '" + map.title + "': a marked cell outside the map");
+    body += fmt::format(R"svg(<rect x="{:.2f}" y="{:.2f}" width="{:.2f}" height="{:.2f}" fill="none" stroke="#d62728" stroke-width="3"/>)svg",
+                        x0 + c * w + 1.5, y0 + (rows - 1 - r) * h + 1.5, w - 3, h - 3);
+  }
+  if (!map.marked.empty())
+    body += fmt::format(R"svg(<text x="{}" y="{}" fill="#d62728">{}</text>)svg", kLeft, kTop - 4, xml_escape(map.marked_name));
+  body += fmt::format(R"svg(<text x="{}" y="{}" text-anchor="middle">{}</text>)svg", (kLeft + kWidth - kRight) / 2, kHeight - (stagger ? 4 : 14),
                       xml_escape(map.x_label));
   body += fmt::format(R"svg(<text transform="translate(16 {}) rotate(-90)" text-anchor="middle">{}</text>)svg", (kTop + kHeight - kBottom) / 2,
                       xml_escape(map.y_label));
