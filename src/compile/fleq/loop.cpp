@@ -181,35 +181,31 @@ blocks::FleqReadPlan data_read(const std::string& name, const std::string& point
   return {name, pointer, "val", operand, "is_work", "pos", c.read_lambda, c.read_gate};
 }
 
-}  // namespace
-
-LoopSpec fleq_loop(const Layout& layout, const Geometry& g, const FleqConstants& c) {
-  using namespace blocks;
-  LoopSpec loop;
-  loop.d = layout.rows();
-  const ReadPlan fetch{"fetch", "pc",
-                       {{"cmd_a", "ins_a"}, {"cmd_b", "ins_b"}, {"cmd_c", "ins_c"}, {"cmd_f", "ins_f"}, {"cmd_p", "ins_p"},
-                        {"cmd_add", "ins_add"}, {"cmd_sub", "ins_sub"}, {"cmd_copy", "ins_copy"}, {"cmd_keya", "ins_keya"},
-                        {"cmd_scale", "ins_scale"}, {"cmd_matmul", "ins_matmul"}, {"cmd_transpose", "ins_transpose"}, {"cmd_hadamard", "ins_hadamard"}, {"cmd_a", "ins_s"}, {"cmd_w", "ins_w"},
-                        {"cmd_rows", "ins_rows"}, {"cmd_cols", "ins_cols"}}};
-  ReadPlan fetch_all = fetch;
-  for (const auto& [f, rows] : used_functions(g)) fetch_all.copies.push_back({function_row("cmd", f), function_row("ins", f)});
-  loop.layers.push_back(merged(layout, "fetch", {read(layout, fetch_all, c.controller), correct(layout, {"correct_pc", {"pc"}}, c.controller)}));
-  loop.layers.push_back(merged(layout, "decode", {decode_layer(layout, g)}));
-  std::vector<std::string> selector_clears = {"sel_add", "sel_sub", "sel_copy", "row_on", "col_on", "sel_mm", "sel_tr", "sel_hd", "ins_a", "ins_b", "ins_s",
-                                              "key_a_pos", "key_a_neg", "key_s_pos", "key_s_neg", "key_h_pos", "key_h_neg"};
-  std::vector<std::string> operand_clears = {"opa", "opb", "sv", "key", "ew", "gate_real", "gate_tr", "gate_mm", "gate_hd"};
-  std::vector<std::string> destination_clears = {"ins_c", "prod", "at", "prod_mm"};
+// The per-loop temporaries each layer clears after their last read (zero between loops):
+// in layer 3 the selectors, in layer 4 the operands and gates, in layer 5 the results.
+struct Temporaries {
+  std::vector<std::string> selectors, operands, destination;
+};
+Temporaries temporaries(const Geometry& g) {
+  Temporaries t;
+  t.selectors = {"sel_add", "sel_sub", "sel_copy", "row_on", "col_on", "sel_mm", "sel_tr", "sel_hd", "ins_a", "ins_b", "ins_s",
+                 "key_a_pos", "key_a_neg", "key_s_pos", "key_s_neg", "key_h_pos", "key_h_neg"};
+  t.operands = {"opa", "opb", "sv", "key", "ew", "gate_real", "gate_tr", "gate_mm", "gate_hd"};
+  t.destination = {"ins_c", "prod", "at", "prod_mm"};
   for (const auto& [f, rows] : used_functions(g)) {
-    selector_clears.push_back(function_row("sel", f));
-    operand_clears.push_back(function_row("gate", f));
-    destination_clears.push_back(function_row("fv", f));
+    t.selectors.push_back(function_row("sel", f));
+    t.operands.push_back(function_row("gate", f));
+    t.destination.push_back(function_row("fv", f));
   }
-  loop.layers.push_back(merged(layout, "operands",
-                               {fleq_read(layout, data_read("read_a", "ins_a", "opa", c)), fleq_read(layout, data_read("read_b", "ins_b", "opb", c)),
-                                fleq_read(layout, data_read("read_s", "ins_s", "sv", c)), product_keys(layout, g, c),
-                                fleq_elementwise(layout, {"fleq_elementwise", "opa", "opb", "ew", "sel_add", "sel_sub", "sel_copy", c.select_gate}),
-                                gates(layout, g), clear(layout, "clear_selectors", selector_clears)}));
+  if (g.hadamard)
+    for (int i = 0; i < g.rows; ++i) t.destination.push_back("had" + std::to_string(i));
+  return t;
+}
+
+// Layer 4: the product heads, the hadamard heads (one per row), the function heads (m R
+// per function), and the gated result of the selected family.
+LayerSpec products_layer(const Layout& layout, const Geometry& g, const FleqConstants& c, const std::vector<std::string>& operand_clears) {
+  using namespace blocks;
   const ProductPlan product{"fleq_product", "key", "opb", "slot", "prod", c.product_scale_log2, 1};
   const TransposePlan transpose{"fleq_transpose", "key", "onehot_q", "slot", "at", c.transpose_scale_log2, 1};
   const MatmulPlan matmul{"fleq_matmul", "slot", "opb", "key", "prod_mm", c.matmul_scale_log2, 1};
@@ -229,12 +225,34 @@ LoopSpec fleq_loop(const Layout& layout, const Geometry& g, const FleqConstants&
       hadamard_rows.insert(hadamard_rows.end(), {"had_key" + s, "had_query" + s});
     }
   if (!hadamard_rows.empty()) products.push_back(clear(layout, "clear_hadamard", hadamard_rows));
-  loop.layers.push_back(merged(layout, "products", products));
-  if (g.hadamard)
-    for (int i = 0; i < g.rows; ++i) destination_clears.push_back("had" + std::to_string(i));
+  return merged(layout, "products", products);
+}
+
+}  // namespace
+
+LoopSpec fleq_loop(const Layout& layout, const Geometry& g, const FleqConstants& c) {
+  using namespace blocks;
+  LoopSpec loop;
+  loop.d = layout.rows();
+  const ReadPlan fetch{"fetch", "pc",
+                       {{"cmd_a", "ins_a"}, {"cmd_b", "ins_b"}, {"cmd_c", "ins_c"}, {"cmd_f", "ins_f"}, {"cmd_p", "ins_p"},
+                        {"cmd_add", "ins_add"}, {"cmd_sub", "ins_sub"}, {"cmd_copy", "ins_copy"}, {"cmd_keya", "ins_keya"},
+                        {"cmd_scale", "ins_scale"}, {"cmd_matmul", "ins_matmul"}, {"cmd_transpose", "ins_transpose"}, {"cmd_hadamard", "ins_hadamard"}, {"cmd_a", "ins_s"}, {"cmd_w", "ins_w"},
+                        {"cmd_rows", "ins_rows"}, {"cmd_cols", "ins_cols"}}};
+  ReadPlan fetch_all = fetch;
+  for (const auto& [f, rows] : used_functions(g)) fetch_all.copies.push_back({function_row("cmd", f), function_row("ins", f)});
+  loop.layers.push_back(merged(layout, "fetch", {read(layout, fetch_all, c.controller), correct(layout, {"correct_pc", {"pc"}}, c.controller)}));
+  loop.layers.push_back(merged(layout, "decode", {decode_layer(layout, g)}));
+  const Temporaries t = temporaries(g);
+  loop.layers.push_back(merged(layout, "operands",
+                               {fleq_read(layout, data_read("read_a", "ins_a", "opa", c)), fleq_read(layout, data_read("read_b", "ins_b", "opb", c)),
+                                fleq_read(layout, data_read("read_s", "ins_s", "sv", c)), product_keys(layout, g, c),
+                                fleq_elementwise(layout, {"fleq_elementwise", "opa", "opb", "ew", "sel_add", "sel_sub", "sel_copy", c.select_gate}),
+                                gates(layout, g), clear(layout, "clear_selectors", t.selectors)}));
+  loop.layers.push_back(products_layer(layout, g, c, t.operands));
   const FleqWritePlan write{"fleq_write", "ins_c", "res", "val", "wbuf", "whit", "write_on", "pos", "is_mem", c.write_lambda, c.write_gate};
   loop.layers.push_back(merged(layout, "write", {fleq_write(layout, write), increment(layout, {"increment", "pc", "next", "is_work"}),
-                                                 clear(layout, "clear_destination", destination_clears)}));
+                                                 clear(layout, "clear_destination", t.destination)}));
   // The flag is read before the .int cells are snapped in place (fleq_flag is flat within
   // 1/4 of an integer, so the written value's leak does not matter).
   loop.layers.push_back(merged(layout, "flag", {fleq_read(layout, data_read("read_flag", "ins_f", "fq", c)),

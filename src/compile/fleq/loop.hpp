@@ -7,6 +7,7 @@
 //               fleq_elementwise (add, sub, copy); the product keys (+-A's columns, or
 //               +-s e_t for scale); the result gates (destination shape, op family, .int)
 //   4 products  fleq_product A^T B / s B, fleq_transpose A^T, fleq_matmul A B (3 heads);
+//               hadamard (1 head per row); fleq_function f(A) (m R heads per function);
 //               res = the gated result of the selected family
 //   5 write     fleq_write res to the destination (1 head); increment (next = pc + 1)
 //   6 flag      fleq_read the flag cell after the write (1 head); fleq_flag [x <= 0];
