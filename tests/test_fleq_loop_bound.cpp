@@ -217,7 +217,16 @@ Result check_run(const fq::FleqProgram& p, const cf::CompiledFleq& c, double u, 
   return out;
 }
 
-bool covered(const fq::FleqProgram& p) { return !cf::unsupported_instruction(p) && p.int_bound <= cf::CompileOptions{}.max_int_bound; }
+// The elementwise functions' slot of the theorem is not filled yet (proofs/fleq_loop.md):
+// programs that call one are checked against their own bound in test_fleq_transformer_functions.
+bool uses_function(const fq::FleqProgram& p) {
+  for (const auto& in : p.instructions)
+    if (fq::is_function(in.op)) return true;
+  return false;
+}
+bool covered(const fq::FleqProgram& p) {
+  return !cf::unsupported_instruction(p) && !uses_function(p) && p.int_bound <= cf::CompileOptions{}.max_int_bound;
+}
 
 }  // namespace
 
