@@ -1,12 +1,13 @@
 // The two optional companions of a lockstep run, stepped layer by layer beside X:
-// LayerTracker (the ideal hardmax punchcard I, exact in double, and each layer's largest
-// error against it) and Decomposer (the same loop at mpfr:256: the temperature part
+// LayerTracker (the ideal hardmax punchcard I, exact in double, evaluated incrementally by
+// lockstep_ideal.hpp, and each layer's largest error against it) and Decomposer (the same loop at mpfr:256: the temperature part
 // |X_256 - I| and the rounding part |X - X_256|).
 #pragma once
 #include <optional>
 #include <vector>
 
 #include "analysis/detail/lockstep_errors.hpp"
+#include "analysis/detail/lockstep_ideal.hpp"
 #include "analysis/lockstep.hpp"
 
 namespace loopcert::analysis::detail {
@@ -14,7 +15,7 @@ namespace loopcert::analysis::detail {
 class LayerTracker {
  public:
   LayerTracker(const compile::CompiledLoop& c, const std::vector<std::vector<int>>& written)
-      : tf_(instantiate<double>(c.loop, AttentionMode::Hardmax)), I_(to_scalar<double>(c.X0)), written_(written),
+      : ideal_(c.loop), I_(to_scalar<double>(c.X0)), written_(written),
         errors_(c.loop.layers.size()), peaks_(c.loop.layers.size()) {}
 
   void start_loop() {
@@ -22,7 +23,7 @@ class LayerTracker {
   }
   template <class T>
   void after_layer(int l, const Matrix<T>& X) {
-    tf_.apply_layer(l, I_);
+    ideal_.apply_layer(l, I_);
     LayerError& out = errors_[l];
     for (int r : written_[l])
       for (Eigen::Index j = 0; j < X.cols(); ++j) {
@@ -57,7 +58,7 @@ class LayerTracker {
     LayerError error{-1, -1, -1};
     std::int64_t loop = 0;
   };
-  LoopedTransformer<double> tf_;
+  IdealReference ideal_;  // the engine's hardmax values, recomputed where the columns changed
   Matrix<double> I_;
   const std::vector<std::vector<int>>& written_;
   std::vector<LayerError> errors_;
