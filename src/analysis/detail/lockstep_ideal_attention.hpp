@@ -56,7 +56,9 @@ class IdealHead {
     if (!incremental) {
       top_.assign(n, 0.0);
       support_.assign(n, {});
-      wide_.assign(n, 0);
+      kind_.assign(n, Listed);
+      everything_.resize(n);
+      for (Eigen::Index i = 0; i < n; ++i) everything_[i] = static_cast<int>(i);
     }
     all_ready_ = false;
     query_flag_.assign(n, 0);
@@ -64,7 +66,7 @@ class IdealHead {
       for (int j : query_changed_) query_flag_[j] = 1;
     for (Eigen::Index j = 0; j < n; ++j) {
       bool recompute_output = !incremental;
-      if (!incremental || wide_[j] || query_flag_[j]) {
+      if (!incremental || kind_[j] == Wide || query_flag_[j]) {
         if (!full_row(j)) return valid_ = false;
         recompute_output = true;
       } else if (!key_changed_.empty()) {
@@ -72,10 +74,13 @@ class IdealHead {
         if (moved < 0) return valid_ = false;
         recompute_output |= moved > 0;
       }
-      const std::vector<int>& support = support_[j];
-      for (std::size_t c = 0; c < value_changed_.size() && !recompute_output; ++c)
-        recompute_output = std::binary_search(support.begin(), support.end(), value_changed_[c]);
-      if (recompute_output) read_out(j);
+      if (!recompute_output && !value_changed_.empty()) {
+        const std::vector<int>& support = support_[j];
+        recompute_output = kind_[j] == All;
+        for (std::size_t c = 0; c < value_changed_.size() && !recompute_output; ++c)
+          recompute_output = std::binary_search(support.begin(), support.end(), value_changed_[c]);
+      }
+      if (recompute_output) read_out(j, kind_[j] == All ? everything_ : kind_[j] == Wide ? row_support_ : support_[j]);
     }
     return valid_ = true;
   }
@@ -114,27 +119,35 @@ class IdealHead {
     for (Eigen::Index k = 0; k < q_.rows(); ++k) s = s + q_(k, j) * k_(k, i);
     return s;
   }
-  // Every score of query j: its top and maximisers. False: a score is not finite.
+  // Every score of query j: its top and maximisers (in row_support_; kept in support_[j]
+  // unless they are all columns or too many). False: a score is not finite.
   bool full_row(Eigen::Index j) {
     const Eigen::Index n = q_.cols();
-    std::vector<int>& support = support_[j];
-    support.clear();
+    row_support_.clear();
     double top = 0;
     for (Eigen::Index i = 0; i < n; ++i) {
       const double s = score(j, i);
       if (!std::isfinite(s)) return false;
-      if (i == 0 || s > top) top = s, support.clear();
-      if (s == top) support.push_back(static_cast<int>(i));
+      if (i == 0 || s > top) top = s, row_support_.clear();
+      if (s == top) row_support_.push_back(static_cast<int>(i));
     }
     top_[j] = top;
-    wide_[j] = support.size() > kMaxSupport && support.size() < static_cast<std::size_t>(n);
+    set_support(j, row_support_);
     return true;
+  }
+  // Stores the maximisers of query j: All and Wide keep no list (memory O(n) per head).
+  void set_support(Eigen::Index j, const std::vector<int>& support) {
+    const std::size_t n = static_cast<std::size_t>(q_.cols());
+    kind_[j] = support.size() == n ? All : support.size() > kMaxSupport ? Wide : Listed;
+    if (kind_[j] == Listed) support_[j] = support;
+    else std::vector<int>().swap(support_[j]);
   }
   // Query j after the keys in key_changed_ moved: 1 if its maximisers changed, 0 if not,
   // -1 if a score is not finite.
   int update_row(Eigen::Index j) {
-    std::vector<int>& support = support_[j];
     const double top = top_[j];
+    const bool all = kind_[j] == All;
+    std::vector<int>& support = support_[j];
     double best = top;
     fresh_.clear();
     for (int i : key_changed_) {
@@ -145,21 +158,23 @@ class IdealHead {
     }
     bool dropped = false;
     for (std::size_t c = 0; c < key_changed_.size() && !dropped; ++c)
-      dropped = fresh_[c] < top && std::binary_search(support.begin(), support.end(), key_changed_[c]);
+      dropped = fresh_[c] < top && (all || std::binary_search(support.begin(), support.end(), key_changed_[c]));
     if (dropped) return full_row(j) ? 1 : -1;
-    const std::size_t before = support.size();
+    if (all && best == top) return 0;  // every score still equal to the top
+    const std::size_t before = all ? 0 : support.size();
     if (best > top) support.clear();
     for (std::size_t c = 0; c < key_changed_.size(); ++c)
       if (fresh_[c] == best && !std::binary_search(support.begin(), support.end(), key_changed_[c]))
         support.insert(std::upper_bound(support.begin(), support.end(), key_changed_[c]), key_changed_[c]);
     top_[j] = best;
-    wide_[j] = support.size() > kMaxSupport && support.size() < static_cast<std::size_t>(q_.cols());
-    return best > top || support.size() != before ? 1 : 0;
+    const bool moved = best > top || support.size() != before;
+    row_support_ = support;
+    set_support(j, row_support_);
+    return moved ? 1 : 0;
   }
   // out(:, j) from the maximisers of query j; rows whose every score ties share one result.
-  void read_out(Eigen::Index j) {
+  void read_out(Eigen::Index j, const std::vector<int>& support) {
     const Eigen::Index n = q_.cols();
-    const std::vector<int>& support = support_[j];
     const bool all = support.size() == static_cast<std::size_t>(n);
     if (all && all_ready_) {
       for (Eigen::Index r = 0; r < out_.rows(); ++r) out_(r, j) = out_(r, all_column_);
@@ -173,10 +188,12 @@ class IdealHead {
     if (all) all_ready_ = true, all_column_ = j;
   }
 
+  enum Kind : char { Listed, All, Wide };  // how the maximisers of a query are kept
   Matrix<double> q_, k_, v_, q_old_, k_old_, v_old_, out_;
   std::vector<double> top_;
-  std::vector<std::vector<int>> support_;  // sorted maximisers of each query
-  std::vector<char> wide_;  // support too wide to keep: recomputed in full every loop
+  std::vector<std::vector<int>> support_;  // sorted maximisers of each Listed query
+  std::vector<Kind> kind_;                 // Wide: recomputed in full at every loop
+  std::vector<int> row_support_, everything_;
   std::vector<int> key_changed_, value_changed_, query_changed_;
   std::vector<char> query_flag_;
   std::vector<std::uint64_t> differ_;

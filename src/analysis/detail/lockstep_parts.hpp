@@ -3,7 +3,9 @@
 // lockstep_ideal.hpp, and each layer's largest error against it) and Decomposer (the same loop at mpfr:256: the temperature part
 // |X_256 - I| and the rounding part |X - X_256|).
 #pragma once
+#include <cmath>
 #include <optional>
+#include <type_traits>
 #include <vector>
 
 #include "analysis/detail/lockstep_errors.hpp"
@@ -25,11 +27,24 @@ class LayerTracker {
   void after_layer(int l, const Matrix<T>& X) {
     ideal_.apply_layer(l, I_);
     LayerError& out = errors_[l];
-    for (int r : written_[l])
+    for (int r : written_[l]) {
+      if constexpr (std::is_same_v<T, double>) {
+        // The row's largest error first (branch-free), its first place only if it wins:
+        // the same entry as the loop below.
+        const double* x = X.data() + r * X.cols();
+        const double* ideal = I_.data() + r * X.cols();
+        double top = 0;
+        for (Eigen::Index j = 0; j < X.cols(); ++j) {
+          const double e = std::abs(x[j] - ideal[j]);
+          top = e > top || e != e ? (e != e ? INFINITY : e) : top;
+        }
+        if (!(top > out.error || out.row < 0)) continue;
+      }
       for (Eigen::Index j = 0; j < X.cols(); ++j) {
         const double e = abs_error(X(r, j), I_(r, j));
         if (e > out.error || out.row < 0) out = {e, r, static_cast<int>(j)};
       }
+    }
   }
   void set_non_finite(int l, int row, int column) { errors_[l] = LayerError{INFINITY, row, column}; }
   // After the loop: each layer's peak over the run.
