@@ -16,6 +16,7 @@
 // Property: properties/engine_ideal.cpp (every layer of SUBLEQ runs and of random layers
 // whose punchcards change a few columns at a time, against the engine, with a negative check).
 #pragma once
+#include <algorithm>
 #include <bit>
 #include <cstdint>
 #include <set>
@@ -74,7 +75,6 @@ class IdealReference {
     for (auto& layer : loop.layers) layer.heads.clear();
     return loop;
   }
-  static bool same(double a, double b) { return std::bit_cast<std::uint64_t>(a) == std::bit_cast<std::uint64_t>(b); }
   static void keep_rows(const Matrix<double>& X, const std::vector<int>& rows, Matrix<double>& to) {
     to.resize(static_cast<Eigen::Index>(rows.size()), X.cols());
     for (std::size_t k = 0; k < rows.size(); ++k) to.row(k) = X.row(rows[k]);
@@ -88,12 +88,20 @@ class IdealReference {
     changed_.clear();
     bool full = !m.valid || m.in.cols() != n;
     if (!full) {
-      flags_.assign(n, 0);
-      for (std::size_t k = 0; k < m.rows_in.size(); ++k)
-        for (Eigen::Index j = 0; j < n; ++j) flags_[j] |= !same(X(m.rows_in[k], j), m.in(k, j));
-      for (Eigen::Index j = 0; j < n; ++j)
-        if (flags_[j]) changed_.push_back(static_cast<int>(j));
-      full = changed_.size() > static_cast<std::size_t>(n / 4);
+      // Row by row (vectorised); stops as soon as too many columns differ for a gather.
+      differ_.assign(n, 0);
+      for (std::size_t k = 0; k < m.rows_in.size() && !full; ++k) {
+        const double *x = X.data() + m.rows_in[k] * n, *y = m.in.data() + k * n;
+        std::uint64_t any = 0;
+        for (Eigen::Index j = 0; j < n; ++j) {
+          const std::uint64_t d = std::bit_cast<std::uint64_t>(x[j]) ^ std::bit_cast<std::uint64_t>(y[j]);
+          differ_[j] |= d;
+          any |= d;
+        }
+        if (any) full = std::count_if(differ_.begin(), differ_.end(), [](std::uint64_t d) { return d != 0; }) > n / 4;
+      }
+      for (Eigen::Index j = 0; j < n && !full; ++j)
+        if (differ_[j]) changed_.push_back(static_cast<int>(j));
     }
     if (full) {
       keep_rows(X, m.rows_in, m.in);
@@ -120,7 +128,7 @@ class IdealReference {
   std::vector<std::vector<IdealHead>> heads_;
   std::vector<FfnMemo> ffn_memo_;
   std::vector<int> changed_;
-  std::vector<char> flags_;
+  std::vector<std::uint64_t> differ_;
   Matrix<double> gathered_;
   bool engine_only_ = false;
 };
