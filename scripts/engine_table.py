@@ -77,13 +77,14 @@ def scalar_table(scaling):
 
 
 def run_table(run):
-    rows = ["| n | bare loop | run, untracked | `run` (tracking on) | authors (OpenBLAS) | authors / `run` | `run` / bare |",
-            "| --- | --- | --- | --- | --- | --- | --- |"]
+    rows = ["| n | bare loop | run, untracked | `run` (tracking on) | authors (OpenBLAS) | authors / `run` | `run` / bare | `run` setup |",
+            "| --- | --- | --- | --- | --- | --- | --- | --- |"]
     for n in sorted({int(k.split("/")[1]) for k in run}):
         bare, untracked, tracked = (loop_ms(run[f"BM_{k}/{n}"]) for k in ("bare", "untracked", "run"))
         authors = AUTHORS_MS[n]
         rows.append(f"| {n} | {ms_range(bare)} ms | {ms_range(untracked)} ms | {ms_range(tracked)} ms | {authors:g} ms | "
-                    f"{ratio_range([authors / v for v in tracked])}x | {ratio_range([a / b for a, b in zip(tracked, bare)])} |")
+                    f"{ratio_range([authors / v for v in tracked])}x | {ratio_range([a / b for a, b in zip(tracked, bare)])} | "
+                    f"{ms_range([r['setup_ms'] for r in run[f'BM_run/{n}']], 2)} ms |")
     return rows
 
 

@@ -1,12 +1,15 @@
 // The two optional companions of a lockstep run, stepped layer by layer beside X:
-// LayerTracker (the ideal hardmax punchcard I, exact in double, and each layer's largest
-// error against it) and Decomposer (the same loop at mpfr:256: the temperature part
+// LayerTracker (the ideal hardmax punchcard I, exact in double, evaluated incrementally by
+// lockstep_ideal.hpp, and each layer's largest error against it) and Decomposer (the same loop at mpfr:256: the temperature part
 // |X_256 - I| and the rounding part |X - X_256|).
 #pragma once
+#include <cmath>
 #include <optional>
+#include <type_traits>
 #include <vector>
 
 #include "analysis/detail/lockstep_errors.hpp"
+#include "analysis/detail/lockstep_ideal.hpp"
 #include "analysis/lockstep.hpp"
 
 namespace loopcert::analysis::detail {
@@ -14,7 +17,7 @@ namespace loopcert::analysis::detail {
 class LayerTracker {
  public:
   LayerTracker(const compile::CompiledLoop& c, const std::vector<std::vector<int>>& written)
-      : tf_(instantiate<double>(c.loop, AttentionMode::Hardmax)), I_(to_scalar<double>(c.X0)), written_(written),
+      : ideal_(c.loop), I_(to_scalar<double>(c.X0)), written_(written),
         errors_(c.loop.layers.size()), peaks_(c.loop.layers.size()) {}
 
   void start_loop() {
@@ -22,13 +25,26 @@ class LayerTracker {
   }
   template <class T>
   void after_layer(int l, const Matrix<T>& X) {
-    tf_.apply_layer(l, I_);
+    ideal_.apply_layer(l, I_);
     LayerError& out = errors_[l];
-    for (int r : written_[l])
+    for (int r : written_[l]) {
+      if constexpr (std::is_same_v<T, double>) {
+        // The row's largest error first (branch-free), its first place only if it wins:
+        // the same entry as the loop below.
+        const double* x = X.data() + r * X.cols();
+        const double* ideal = I_.data() + r * X.cols();
+        double top = 0;
+        for (Eigen::Index j = 0; j < X.cols(); ++j) {
+          const double e = std::abs(x[j] - ideal[j]);
+          top = e > top || e != e ? (e != e ? INFINITY : e) : top;
+        }
+        if (!(top > out.error || out.row < 0)) continue;
+      }
       for (Eigen::Index j = 0; j < X.cols(); ++j) {
         const double e = abs_error(X(r, j), I_(r, j));
         if (e > out.error || out.row < 0) out = {e, r, static_cast<int>(j)};
       }
+    }
   }
   void set_non_finite(int l, int row, int column) { errors_[l] = LayerError{INFINITY, row, column}; }
   // After the loop: each layer's peak over the run.
@@ -57,7 +73,7 @@ class LayerTracker {
     LayerError error{-1, -1, -1};
     std::int64_t loop = 0;
   };
-  LoopedTransformer<double> tf_;
+  IdealReference ideal_;  // the engine's hardmax values, recomputed where the columns changed
   Matrix<double> I_;
   const std::vector<std::vector<int>>& written_;
   std::vector<LayerError> errors_;
