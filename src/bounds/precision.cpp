@@ -90,7 +90,7 @@ LoopBudget loop_budget(const LoopRounding& rounding, int n, int L, int N, const 
   const Interval eta = rounding.exp.has_absolute ? Interval::pow2(rounding.exp.absolute_log2) : Interval(0);
   // Every sum of bounds below is rounded up (add_up): the budget is never below the exact one.
   auto attention = [&](double delta) {
-    return add_up(detail::read_attention(n, L, lambda, delta).upper(),
+    return add_up(detail::read_attention_tight(n, L, lambda, delta).upper(),
                   detail::rounding_attention(n, L, lambda, rounding.u, delta, rounding.exp.units, eta).upper());
   };
   auto attention_rounding = [&](double delta) {
@@ -137,7 +137,7 @@ LoopBudget loop_budget(const LoopRounding& rounding, int n, int L, int N, const 
   b.operand_read = attention(d2);
   if (!(b.operand_read <= e_s)) return fail("operands: the operand copy exceeds the snap threshold");
   const double d4 = std::max({b.snapped, b.diff, b.rho_mem});
-  b.written = add_up(add_up(detail::write_output(n, L, lambda, d4, C).upper(), mul_up(add_up(2 * C, 2), attention_rounding(d4))), r_write);
+  b.written = add_up(add_up(detail::write_output_tight(n, L, lambda, d4, C).upper(), mul_up(add_up(2 * C, 2), attention_rounding(d4))), r_write);
   if (!(b.written <= e)) return fail("write: the written cell exceeds the correction threshold");
   b.holds = true;
   return b;

@@ -25,9 +25,11 @@ struct LoopConstants {
 // One loop of the SUBLEQ transformer: from an exact state (as `correct` leaves it), the
 // loop is exact when the copied entries stay within the snap threshold and the written
 // cell within the correction threshold; then no error is carried into the next loop,
-// for any number of loops.
-inline double loop_read_error(int n, int L, double lambda) { return read_attention(n, L, lambda, 0); }
-inline double loop_write_error(int n, int L, double lambda, double C) { return write_output(n, L, lambda, 0, C); }
+// for any number of loops. The errors are the tight ones (read.md Lemma 2', write.md
+// Lemma 2: leaks counted by Hamming distance, the write's hit weight computed exactly);
+// at the smallest lambda that satisfies them the write's condition is the one that binds.
+inline double loop_read_error(int n, int L, double lambda) { return read_attention_tight(n, L, lambda, 0); }
+inline double loop_write_error(int n, int L, double lambda, double C) { return write_output_tight(n, L, lambda, 0, C); }
 inline bool loop_is_exact(int n, int L, double lambda, const LoopConstants& k, double margin = 1) {
   return loop_read_error(n, L, lambda) <= k.snap * margin && loop_write_error(n, L, lambda, k.write_gate) <= k.threshold * margin;
 }
@@ -37,18 +39,6 @@ inline bool loop_is_exact(int n, int L, double lambda, const LoopConstants& k, d
 inline double default_lambda(int n, int L, const LoopConstants& k, double margin = 0.5, double step = 0.5) {
   for (double lambda = step; lambda <= 200; lambda += step)
     if (loop_is_exact(n, L, lambda, k, margin)) return lambda;
-  return kInfinity;
-}
-
-// The same with the leaks counted by Hamming distance (read_attention_tight,
-// write_output_tight; proofs/read.md Lemma 2'): what the default temperature would be
-// with the tighter constants. Not the default yet.
-inline bool loop_is_exact_tight(int n, int L, double lambda, const LoopConstants& k, double margin = 1) {
-  return read_attention_tight(n, L, lambda, 0) <= k.snap * margin && write_output_tight(n, L, lambda, 0, k.write_gate) <= k.threshold * margin;
-}
-inline double default_lambda_tight(int n, int L, const LoopConstants& k, double margin = 0.5, double step = 0.5) {
-  for (double lambda = step; lambda <= 200; lambda += step)
-    if (loop_is_exact_tight(n, L, lambda, k, margin)) return lambda;
   return kInfinity;
 }
 

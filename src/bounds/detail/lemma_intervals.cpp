@@ -1,5 +1,7 @@
 #include "bounds/detail/lemma_intervals.hpp"
 
+#include <algorithm>
+
 namespace loopcert::bounds::detail {
 
 Interval gamma(double k, double u) {
@@ -41,26 +43,32 @@ Interval write_output(int n, int L, const Interval& lambda, double delta, double
   return Interval(2) * eta * (Interval(1) + Interval(C)) + (Interval(1) + Interval(2) * eta) * Interval(delta);
 }
 
-Interval leak_by_distance(int L, int m, const Interval& lambda, const Interval& a, const Interval& b) {
-  if (!b.below(a)) return Interval(1);
-  const Interval by_code = expm1(Interval(L) * log1p(exp(-(lambda * a))));  // sum_nu C(L, nu) e^(-lambda a nu)
-  const Interval scratch = Interval(m) * exp(-(lambda * (Interval(L) * a / Interval(2))));
-  const Interval r = exp(lambda * b) * (by_code + scratch);
-  return r / (Interval(1) + r);
+Interval distance_sum(int L, int others, const Interval& lambda, const Interval& a) {
+  if (!a.positive()) return Interval::everything_positive();
+  Interval sum(0);
+  double left = others, shell = 1;  // C(L, nu), exact in double for every L a layout has (L <= 40)
+  for (int nu = 1; 2 * nu < L && left > 0; ++nu) {
+    shell = shell * (L - nu + 1) / nu;
+    const double count = std::min(shell, left);
+    sum = sum + Interval(count) * exp(-(lambda * a * Interval(nu)));
+    left -= count;
+  }
+  if (left > 0) sum = sum + Interval(left) * exp(-(lambda * a * Interval(L) / Interval(2)));
+  return sum;
 }
 
 Interval read_attention_tight(int n, int L, const Interval& lambda, double delta) {
   const Interval d(delta);
-  if (!(Interval(L) * d).below(Interval(1))) return Interval::everything_positive();
-  const Interval a = Interval(2) * (Interval(1) - d);
-  return d + leak_by_distance(L, n - 1, lambda, a, Interval(0)) * (Interval(2) + Interval(2) * d);
+  if (!d.below(Interval(1))) return Interval::everything_positive();
+  const Interval q = distance_sum(L, n - 1, lambda, Interval(2) * (Interval(1) - d));
+  return d + Interval(2) * q / (Interval(1) + q);
 }
 
 Interval write_hit_deviation_tight(int n, int L, const Interval& lambda, double delta) {
   const Interval b = Interval(L) * Interval(delta);
   if (!b.below(Interval(2))) return Interval::everything_positive();
-  const Interval m = expm1(lambda * b);
-  return m / (Interval(2) * (Interval(2) + m)) + leak_by_distance(L, n - 2, lambda, Interval(2), b);
+  const Interval m = expm1(lambda * b + log1p(distance_sum(L, n - 2, lambda, Interval(2))));  // rho (1 + Q) - 1
+  return m / (Interval(2) * (Interval(2) + m));
 }
 
 Interval write_output_tight(int n, int L, const Interval& lambda, double delta, double C) {
