@@ -119,6 +119,8 @@ inline Real read_attention_tight(int n, int L, double lambda, double delta) {
 }
 inline Real write_output_tight(int n, int L, double lambda, double delta, double C) {
   if (!write_gate_closes(L, lambda, delta, C)) return Real::infinity();
+  // write.md Lemma 2 (b), scratch columns: 3 C - 2 C / n >= 2 (1 + delta) / n + 1 + delta.
+  if (!(Real(2) * (Real(1) + Real(delta)) / Real(n) + Real(1) + Real(delta) <= Real(3) * Real(C) - Real(2) * Real(C) / Real(n))) return Real::infinity();
   if (!(Real(L) * Real(delta) < Real(2))) return Real::infinity();
   const Real x = exp(Real(lambda) * Real(L) * Real(delta)) * (Real(1) + distance_sum(L, n - 2, lambda, Real(2)));  // rho (1 + Q)
   const Real eta = (x - Real(1)) / (Real(2) * (x + Real(1)));

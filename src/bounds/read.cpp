@@ -8,8 +8,9 @@ double read_attention(int n, int L, double lambda, double delta) {
   return detail::read_attention(n, L, detail::Interval(lambda), delta).upper();
 }
 
-double read_attention_tight(int n, int L, double lambda, double delta) {
-  return detail::read_attention_tight(n, L, detail::Interval(lambda), delta).upper();
+double read_attention_tight(int n, int L, double lambda, double delta) { return read_attention_tight(n, L, lambda, delta, delta); }
+double read_attention_tight(int n, int L, double lambda, double pointer, double source) {
+  return detail::read_attention_tight(n, L, detail::Interval(lambda), pointer, source).upper();
 }
 
 double read_output(int n, int L, double lambda, double delta, double e, double C_g) {

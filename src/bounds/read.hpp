@@ -16,6 +16,9 @@ double read_attention(int n, int L, double lambda, double delta);
 // 2 k (1 - delta). Never above read_attention; the one the loop theorem and the default
 // temperature use. Rounded up; +infinity unless delta < 1.
 double read_attention_tight(int n, int L, double lambda, double delta);
+// The same for a pointer within `pointer` of its code and sources within `source` of their
+// bits (the gaps shrink with the pointer's noise only; the source's adds once).
+double read_attention_tight(int n, int L, double lambda, double pointer, double source);
 // read, after the snap: 0 when the attention error is at most e (the snap is exact there)
 // and the gate constant closes the snap off the work column, C_g >= 2 - e + delta
 // (proofs/read.md, Lemma 3); else +infinity. The attention error is read_attention_tight. The five-argument form is for C_g = kReadGate.

@@ -17,8 +17,9 @@ double write_output(int n, int L, double lambda, double delta, double C) {
 double write_hit_deviation_tight(int n, int L, double lambda, double delta) {
   return detail::write_hit_deviation_tight(n, L, detail::Interval(lambda), delta).upper();
 }
-double write_output_tight(int n, int L, double lambda, double delta, double C) {
-  return detail::write_output_tight(n, L, detail::Interval(lambda), delta, C).upper();
+double write_output_tight(int n, int L, double lambda, double delta, double C) { return write_output_tight(n, L, lambda, delta, delta, delta, C); }
+double write_output_tight(int n, int L, double lambda, double pointer, double source, double memory, double C) {
+  return detail::write_output_tight(n, L, detail::Interval(lambda), {pointer, source, memory}, C).upper();
 }
 
 }  // namespace loopcert::bounds

@@ -18,5 +18,9 @@ double write_output(int n, int L, double lambda, double delta, double C);
 // loop theorem and the default temperature use.
 double write_hit_deviation_tight(int n, int L, double lambda, double delta);
 double write_output_tight(int n, int L, double lambda, double delta, double C);
+// The same with the noise of the pointer (W1), the source (W2) and the old memory entries
+// (W3) apart: the hit weight depends on the pointer's only, the written value on the
+// source's, and the closed gate on the source's and the memory's.
+double write_output_tight(int n, int L, double lambda, double pointer, double source, double memory, double C);
 
 }  // namespace loopcert::bounds

@@ -57,24 +57,34 @@ Interval distance_sum(int L, int others, const Interval& lambda, const Interval&
   return sum;
 }
 
-Interval read_attention_tight(int n, int L, const Interval& lambda, double delta) {
-  const Interval d(delta);
-  if (!d.below(Interval(1))) return Interval::everything_positive();
-  const Interval q = distance_sum(L, n - 1, lambda, Interval(2) * (Interval(1) - d));
-  return d + Interval(2) * q / (Interval(1) + q);
+Interval read_attention_tight(int n, int L, const Interval& lambda, double pointer, double source) {
+  const Interval p(pointer);
+  if (!p.below(Interval(1))) return Interval::everything_positive();
+  const Interval q = distance_sum(L, n - 1, lambda, Interval(2) * (Interval(1) - p));
+  return Interval(source) + Interval(2) * q / (Interval(1) + q);
 }
 
-Interval write_hit_deviation_tight(int n, int L, const Interval& lambda, double delta) {
-  const Interval b = Interval(L) * Interval(delta);
+Interval write_hit_deviation_tight(int n, int L, const Interval& lambda, double pointer) {
+  const Interval b = Interval(L) * Interval(pointer);
   if (!b.below(Interval(2))) return Interval::everything_positive();
   const Interval m = expm1(lambda * b + log1p(distance_sum(L, n - 2, lambda, Interval(2))));  // rho (1 + Q) - 1
   return m / (Interval(2) * (Interval(2) + m));
 }
 
-Interval write_output_tight(int n, int L, const Interval& lambda, double delta, double C) {
-  if (!write_gate_closes(L, lambda, delta, C)) return Interval::everything_positive();
-  const Interval eta = write_hit_deviation_tight(n, L, lambda, delta);
-  return Interval(2) * eta * (Interval(1) + Interval(C)) + (Interval(1) + Interval(2) * eta) * Interval(delta);
+bool write_gate_closes_tight(int n, int L, const Interval& lambda, const WriteNoise& noise, double C) {
+  const Interval gap = Interval(2) - Interval(L) * Interval(noise.pointer);
+  if (!gap.positive()) return false;
+  const Interval two_kappa = Interval(2) * exp(-(lambda * gap)), c(C);
+  const Interval source = Interval(1) + Interval(noise.source), memory = Interval(1) + Interval(noise.memory);
+  const bool code_columns = (two_kappa * source + memory).at_most(c * (Interval(1) - two_kappa));
+  const bool scratch_columns = (Interval(2) * source / Interval(n) + memory).at_most(Interval(3) * c - Interval(2) * c / Interval(n));
+  return code_columns && scratch_columns;
+}
+
+Interval write_output_tight(int n, int L, const Interval& lambda, const WriteNoise& noise, double C) {
+  if (!write_gate_closes_tight(n, L, lambda, noise, C)) return Interval::everything_positive();
+  const Interval eta = write_hit_deviation_tight(n, L, lambda, noise.pointer);
+  return Interval(2) * eta * (Interval(1) + Interval(C)) + (Interval(1) + Interval(2) * eta) * Interval(noise.source);
 }
 
 Interval rounding_attention(int n, int L, const Interval& lambda, double u, double delta, double exp_units,

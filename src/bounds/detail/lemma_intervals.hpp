@@ -36,15 +36,25 @@ Interval rounding_attention(int n, int L, const Interval& lambda, double u, doub
 // at least as large as every farther shell): that greedy sum is returned, exactly the
 // maximum over all layouts of n columns. [0, +inf] unless a > 0.
 Interval distance_sum(int L, int others, const Interval& lambda, const Interval& a);
-// read.md, Lemma 2': delta + 2 Q / (1 + Q), Q = distance_sum(L, n - 1, a = 2 (1 - delta));
-// [0, +inf] unless delta < 1.
-Interval read_attention_tight(int n, int L, const Interval& lambda, double delta);
-// write.md, Lemma 2: eta = (1/2) tanh((lambda L delta + log1p Q) / 2) = m / (2 (2 + m)),
-// m = expm1(lambda L delta + log1p Q), Q = distance_sum(L, n - 2, a = 2): the exact
-// largest |h - 1/2| on the addressed column. [0, +inf] unless L delta < 2.
-Interval write_hit_deviation_tight(int n, int L, const Interval& lambda, double delta);
-// 2 eta (1 + C) + (1 + 2 eta) delta with the eta above; [0, +inf] unless the gate closes.
-Interval write_output_tight(int n, int L, const Interval& lambda, double delta, double C);
+// read.md, Lemma 2': source + 2 Q / (1 + Q), Q = distance_sum(L, n - 1, a = 2 (1 - pointer)),
+// for a pointer within `pointer` of its code and sources within `source` of their bits;
+// [0, +inf] unless pointer < 1.
+Interval read_attention_tight(int n, int L, const Interval& lambda, double pointer, double source);
+// write.md, Lemma 2: eta = (1/2) tanh((lambda L pointer + log1p Q) / 2) = m / (2 (2 + m)),
+// m = expm1(lambda L pointer + log1p Q), Q = distance_sum(L, n - 2, a = 2): the exact
+// largest |h - 1/2| on the addressed column; only the pointer's noise enters.
+// [0, +inf] unless L pointer < 2.
+Interval write_hit_deviation_tight(int n, int L, const Interval& lambda, double pointer);
+// The noise of the write's three inputs (write.md, W1-W3).
+struct WriteNoise {
+  double pointer = 0, source = 0, memory = 0;
+};
+// write.md, Lemma 2 (b): every unaddressed cell exactly unchanged when, with
+// kappa = e^(-lambda (2 - L pointer)), C (1 - 2 kappa) >= 2 kappa (1 + source) + 1 + memory
+// (code columns) and 3 C - 2 C / n >= 2 (1 + source) / n + 1 + memory (scratch columns).
+bool write_gate_closes_tight(int n, int L, const Interval& lambda, const WriteNoise& noise, double C);
+// 2 eta (1 + C) + (1 + 2 eta) source with the eta above; [0, +inf] unless the gate closes.
+Interval write_output_tight(int n, int L, const Interval& lambda, const WriteNoise& noise, double C);
 
 // gamma_k on intervals (k u / (1 - k u)); [0, +inf] if k u may be >= 1.
 Interval gamma(double k, double u);
