@@ -10,6 +10,7 @@
 
 #include <catch2/catch.hpp>
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstdint>
 #include <random>
@@ -157,4 +158,58 @@ TEST_CASE("tight read and write bounds: observed worst case <= bound, and a boun
       CHECK(best <= 1);
       CHECK(best > 0.9);
     }
+}
+
+namespace {
+// The loop's errors on a compiled layout, directly from their definition (proofs/
+// subleq_loop.md, "The layout's own codes"): the largest leak over every addressed column,
+// each summed over every other column in 2048-bit MPFR, no pruning.
+ref::Real layout_leak(const loopcert::Layout& layout, double lambda, bool write) {
+  const int L = layout.address_bits();
+  ref::Real top(0);
+  const int first = write ? layout.memory().begin : layout.memory().begin, last = write ? layout.memory().end : layout.columns();
+  for (int t = first; t < last; ++t) {
+    ref::Real sum = ref::Real(layout.scratch().size() - (write ? 1 : 0)) * exp(ref::Real(-lambda * L));
+    for (int j = layout.scratch().end; j < layout.columns(); ++j)
+      if (j != t) sum = sum + exp(ref::Real(-2 * lambda * std::popcount(static_cast<unsigned>(j ^ t))));
+    if (top < sum) top = sum;
+  }
+  return top;
+}
+}  // namespace
+
+TEST_CASE("the loop's errors on the layout's own codes: >= their definition, <= the (n, L) forms", "[property][bounds_rigor][tight]") {
+  rc::prop("layout-counted loop errors", [](std::uint64_t seed) {
+    std::mt19937_64 rng(seed);
+    auto pick = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
+    const loopcert::Layout layout(pick(1, 8), pick(1, 60), pick(1, 60));
+    const double lambda = 0.5 + std::uniform_real_distribution<double>(0, 6)(rng);
+    const int n = layout.columns(), L = layout.address_bits();
+    const b::LoopShape shape = b::loop_shape(layout);
+    const double read = b::loop_read_error(shape, lambda), write = b::loop_write_error(shape, lambda, 2);
+    RC_LOG() << "layout " << layout.scratch().size() << "," << layout.memory().size() << "," << layout.commands().size() << " lambda " << lambda
+             << ": read " << read << " write " << write << "\n";
+    const ref::Real qr = layout_leak(layout, lambda, false), qw = layout_leak(layout, lambda, true);
+    RC_ASSERT(ref::at_least(read, ref::Real(2) * qr / (ref::Real(1) + qr)));
+    const ref::Real eta = qw / (ref::Real(2) * (ref::Real(2) + qw));
+    if (ref::write_gate_closes(L, lambda, 0, 2)) RC_ASSERT(ref::at_least(write, ref::Real(6) * eta));
+    // never above in exact arithmetic; the two evaluations may differ by an ulp when equal
+    RC_ASSERT(read <= b::loop_read_error(n, L, lambda) * (1 + 1e-12));
+    RC_ASSERT(write <= b::loop_write_error(n, L, lambda, 2) * (1 + 1e-12));
+  });
+}
+
+TEST_CASE("negative check: a layout shape missing one near code is caught by the definition", "[property][negative][bounds_rigor][tight]") {
+  int caught = 0, lower = 0;
+  for (int m = 1; m <= 40; ++m) {
+    const loopcert::Layout layout(1 + m % 3, m, 5);
+    b::LoopShape broken = b::loop_shape(layout);
+    for (auto& t : broken.read_targets)
+      if (t.at_distance[0] > 0) t.at_distance[0] -= 1;
+    const ref::Real q = layout_leak(layout, 1.5, false);
+    caught += !ref::at_least(b::loop_read_error(broken, 1.5), ref::Real(2) * q / (ref::Real(1) + q));
+    lower += b::loop_write_error(b::loop_shape(layout), 1.5, 2) < b::loop_write_error(layout.columns(), layout.address_bits(), 1.5, 2);
+  }
+  CHECK(caught > 30);
+  CHECK(lower > 10);  // and the layout's count is below the (n, L) one on many layouts
 }

@@ -9,6 +9,7 @@
 #include "bounds/increment.hpp"
 #include "bounds/read.hpp"
 #include "bounds/rounding.hpp"
+#include "bounds/subleq_loop_shape.hpp"
 #include "bounds/subtract.hpp"
 #include "bounds/write.hpp"
 
@@ -28,18 +29,27 @@ struct LoopConstants {
 // for any number of loops. The errors are the tight ones (read.md Lemma 2', write.md
 // Lemma 2: leaks counted by Hamming distance, the write's hit weight computed exactly);
 // at the smallest lambda that satisfies them the write's condition is the one that binds.
-inline double loop_read_error(int n, int L, double lambda) { return read_attention_tight(n, L, lambda, 0); }
-inline double loop_write_error(int n, int L, double lambda, double C) { return write_output_tight(n, L, lambda, 0, C); }
+// On a shape (bounds/subleq_loop_shape.hpp): the compiled layout's own codes, or every
+// layout of n columns (the (n, L) forms, generic_shape).
+inline bool loop_is_exact(const LoopShape& shape, double lambda, const LoopConstants& k, double margin = 1) {
+  return loop_read_error(shape, lambda) <= k.snap * margin && loop_write_error(shape, lambda, k.write_gate) <= k.threshold * margin;
+}
+inline double loop_read_error(int n, int L, double lambda) { return loop_read_error(generic_shape(n, L), lambda); }
+inline double loop_write_error(int n, int L, double lambda, double C) { return loop_write_error(generic_shape(n, L), lambda, C); }
 inline bool loop_is_exact(int n, int L, double lambda, const LoopConstants& k, double margin = 1) {
-  return loop_read_error(n, L, lambda) <= k.snap * margin && loop_write_error(n, L, lambda, k.write_gate) <= k.threshold * margin;
+  return loop_is_exact(generic_shape(n, L), lambda, k, margin);
 }
 
 // The smallest lambda on a grid of `step` for which the loop bound holds with margin
-// `margin` (errors at most e * margin). The default temperature.
-inline double default_lambda(int n, int L, const LoopConstants& k, double margin = 0.5, double step = 0.5) {
+// `margin` (errors at most e * margin). The default temperature (on the compiled
+// layout's shape: compile::default_lambda).
+inline double default_lambda(const LoopShape& shape, const LoopConstants& k, double margin = 0.5, double step = 0.5) {
   for (double lambda = step; lambda <= 200; lambda += step)
-    if (loop_is_exact(n, L, lambda, k, margin)) return lambda;
+    if (loop_is_exact(shape, lambda, k, margin)) return lambda;
   return kInfinity;
+}
+inline double default_lambda(int n, int L, const LoopConstants& k, double margin = 0.5, double step = 0.5) {
+  return default_lambda(generic_shape(n, L), k, margin, step);
 }
 
 }  // namespace loopcert::bounds

@@ -5,6 +5,7 @@
 // Cancelling differences are written in expm1 / log1p form so the result is narrow.
 #pragma once
 #include "bounds/detail/interval.hpp"
+#include "bounds/subleq_loop_shape.hpp"
 
 namespace loopcert::bounds::detail {
 
@@ -55,6 +56,16 @@ struct WriteNoise {
 bool write_gate_closes_tight(int n, int L, const Interval& lambda, const WriteNoise& noise, double C);
 // 2 eta (1 + C) + (1 + 2 eta) source with the eta above; [0, +inf] unless the gate closes.
 Interval write_output_tight(int n, int L, const Interval& lambda, const WriteNoise& noise, double C);
+
+// The same on a loop's shape (bounds/subleq_loop_shape.hpp): the generic shape gives the
+// (n, L) forms above; a layout's shape takes the largest leak over its addressed columns,
+// each counted on the layout's own codes (read: n - 1 others; write: n - 2, without the
+// tied work column).
+Interval leak_sum(const LoopShape& shape, bool write, const Interval& lambda, const Interval& a);
+Interval read_attention_tight(const LoopShape& shape, const Interval& lambda, double pointer, double source);
+Interval write_hit_deviation_tight(const LoopShape& shape, const Interval& lambda, double pointer);
+bool write_gate_closes_tight(const LoopShape& shape, const Interval& lambda, const WriteNoise& noise, double C);
+Interval write_output_tight(const LoopShape& shape, const Interval& lambda, const WriteNoise& noise, double C);
 
 // gamma_k on intervals (k u / (1 - k u)); [0, +inf] if k u may be >= 1.
 Interval gamma(double k, double u);
