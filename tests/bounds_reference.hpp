@@ -9,7 +9,10 @@
 #pragma once
 #include <mpfr.h>
 
+#include <algorithm>
 #include <cmath>
+#include <utility>
+#include <vector>
 #include <limits>
 
 namespace loopcert::reference {
@@ -88,31 +91,40 @@ inline Real rounding_attention(int n, int L, double lambda, double u, double del
   const Real rel = (Real(1) + gamma(n, u)) * (Real(1) + gamma(n + 2 * units, u)) * exp(Real(2) * xi) - Real(1);
   return (Real(1) + Real(delta)) * (rel + Real(3 * n) * Real(eta));
 }
-inline Real binomial(int L, int k) {
-  Real c(1);
-  for (int i = 1; i <= k; ++i) c = c * Real(L - k + i) / Real(i);
-  return c;
+// read.md Lemma 2' / write.md Lemma 2: the largest sum of `others` terms e^(-lambda g),
+// with at most C(L, nu) terms of gap a nu (code columns, nu >= 1) and any number of gap
+// L a / 2 (scratch columns): the gap classes sorted, the smallest gaps taken first.
+inline Real distance_sum(int L, int others, double lambda, const Real& a) {
+  std::vector<std::pair<Real, double>> classes;  // (gap, how many columns may have it)
+  double c = 1;
+  for (int nu = 1; nu <= L; ++nu) {
+    c = c * (L - nu + 1) / nu;
+    classes.push_back({a * Real(nu), c});
+  }
+  classes.push_back({a * Real(L) / Real(2), static_cast<double>(others)});
+  std::stable_sort(classes.begin(), classes.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
+  Real sum(0);
+  double left = others;
+  for (const auto& [gap, count] : classes) {
+    const double take = std::min(count, left);
+    sum = sum + Real(take) * exp(Real(0) - Real(lambda) * gap);
+    left -= take;
+  }
+  return sum;
 }
-// Leak counted by Hamming distance, as read.md Lemma 2' and write.md "Tight leak" state it:
-// C(L, nu) columns with gap a nu - b, m columns with gap L a / 2 - b.
-inline Real leak_by_distance(int L, int m, double lambda, const Real& a, const Real& b) {
-  Real r(0);
-  for (int nu = 1; nu <= L; ++nu) r = r + binomial(L, nu) * exp(Real(0) - Real(lambda) * (a * Real(nu) - b));
-  r = r + Real(m) * exp(Real(0) - Real(lambda) * (a * Real(L) / Real(2) - b));
-  return r / (Real(1) + r);
-}
-inline Real min(const Real& x, const Real& y) { return x <= y ? x : y; }
 inline Real read_attention_tight(int n, int L, double lambda, double delta) {
-  if (!(Real(L) * Real(delta) < Real(1))) return Real::infinity();
-  const Real tight = Real(delta) + leak_by_distance(L, n - 1, lambda, Real(2) * (Real(1) - Real(delta)), Real(0)) * (Real(2) + Real(2) * Real(delta));
-  return min(tight, read_attention(n, L, lambda, delta));
+  if (!(Real(delta) < Real(1))) return Real::infinity();
+  const Real q = distance_sum(L, n - 1, lambda, Real(2) * (Real(1) - Real(delta)));
+  return Real(delta) + Real(2) * q / (Real(1) + q);
 }
 inline Real write_output_tight(int n, int L, double lambda, double delta, double C) {
   if (!write_gate_closes(L, lambda, delta, C)) return Real::infinity();
-  const Real rho = exp(Real(lambda) * Real(L) * Real(delta));
-  const Real eta = (rho - Real(1)) / (Real(2) * (Real(1) + rho)) + leak_by_distance(L, n - 2, lambda, Real(2), Real(L) * Real(delta));
-  const Real tight = Real(2) * eta * (Real(1) + Real(C)) + (Real(1) + Real(2) * eta) * Real(delta);
-  return min(tight, write_output(n, L, lambda, delta, C));
+  // write.md Lemma 2 (b), scratch columns: 3 C - 2 C / n >= 2 (1 + delta) / n + 1 + delta.
+  if (!(Real(2) * (Real(1) + Real(delta)) / Real(n) + Real(1) + Real(delta) <= Real(3) * Real(C) - Real(2) * Real(C) / Real(n))) return Real::infinity();
+  if (!(Real(L) * Real(delta) < Real(2))) return Real::infinity();
+  const Real x = exp(Real(lambda) * Real(L) * Real(delta)) * (Real(1) + distance_sum(L, n - 2, lambda, Real(2)));  // rho (1 + Q)
+  const Real eta = (x - Real(1)) / (Real(2) * (x + Real(1)));
+  return Real(2) * eta * (Real(1) + Real(C)) + (Real(1) + Real(2) * eta) * Real(delta);
 }
 inline Real flag_output(int N, double delta) { return Real(N) * Real(delta) < Real(1) ? Real(N) * Real(delta) : Real::infinity(); }
 inline Real branch_output(double delta, double delta_flag) {

@@ -85,13 +85,21 @@ LoopBudget loop_budget(const LoopRounding& rounding, int n, int L, int N, double
 
 LoopBudget loop_budget(const LoopRounding& rounding, int n, int L, int N, const LambdaRange& lambda_range, const LoopConstants& k,
                        int precision_bits, double max_finite) {
+  return loop_budget(rounding, generic_shape(n, L), N, lambda_range, k, precision_bits, max_finite);
+}
+
+LoopBudget loop_budget(const LoopRounding& rounding, const LoopShape& shape, int N, const LambdaRange& lambda_range, const LoopConstants& k,
+                       int precision_bits, double max_finite) {
   using detail::Interval;
+  const int n = shape.n, L = shape.L;
   const Interval lambda(lambda_range.lo, lambda_range.hi);
   const Interval eta = rounding.exp.has_absolute ? Interval::pow2(rounding.exp.absolute_log2) : Interval(0);
   // Every sum of bounds below is rounded up (add_up): the budget is never below the exact one.
-  auto attention = [&](double delta) {
-    return add_up(detail::read_attention(n, L, lambda, delta).upper(),
-                  detail::rounding_attention(n, L, lambda, rounding.u, delta, rounding.exp.units, eta).upper());
+  // A read's copy: the exact part with the pointer's and the sources' noise apart
+  // (read.md, Lemma 2'), the rounding at the larger of the two.
+  auto attention = [&](double pointer, double source) {
+    return add_up(detail::read_attention_tight(shape, lambda, pointer, source).upper(),
+                  detail::rounding_attention(n, L, lambda, rounding.u, std::max(pointer, source), rounding.exp.units, eta).upper());
   };
   auto attention_rounding = [&](double delta) {
     return detail::rounding_attention(n, L, lambda, rounding.u, delta, rounding.exp.units, eta).upper();
@@ -131,13 +139,14 @@ LoopBudget loop_budget(const LoopRounding& rounding, int n, int L, int N, const 
   // Conditions at the steady state (the first loop, from an exact state, is dominated).
   if (b.rho_pc > e) return fail("pc after branch exceeds the correction threshold");
   if (b.rho_mem > e) return fail("memory after correct exceeds the correction threshold");
-  b.fetch_read = attention(b.rho_pc);
+  b.fetch_read = attention(b.rho_pc, 0);  // the fetch's sources (cmd_*) are exact
   if (!(b.fetch_read <= e_s)) return fail("fetch: the instruction copy exceeds the snap threshold");
-  const double d2 = std::max(b.snapped, b.rho_mem);
-  b.operand_read = attention(d2);
+  b.operand_read = attention(b.snapped, b.rho_mem);  // pointers ins_a/b snapped, sources the memory
   if (!(b.operand_read <= e_s)) return fail("operands: the operand copy exceeds the snap threshold");
   const double d4 = std::max({b.snapped, b.diff, b.rho_mem});
-  b.written = add_up(add_up(detail::write_output(n, L, lambda, d4, C).upper(), mul_up(add_up(2 * C, 2), attention_rounding(d4))), r_write);
+  // write.md, Lemma 2: pointer ins_b (snapped), source diff, old cells the memory.
+  const detail::WriteNoise noise{b.snapped, b.diff, b.rho_mem};
+  b.written = add_up(add_up(detail::write_output_tight(shape, lambda, noise, C).upper(), mul_up(add_up(2 * C, 2), attention_rounding(d4))), r_write);
   if (!(b.written <= e)) return fail("write: the written cell exceeds the correction threshold");
   b.holds = true;
   return b;
@@ -180,8 +189,12 @@ double unit_roundoff_bits(int precision_bits) {
 }
 
 int predicted_bits(const LoopSpec& loop, int n, int L, int N, const Rational& lambda, const LoopConstants& k, int max_bits) {
+  return predicted_bits(loop, generic_shape(n, L), N, lambda, k, max_bits);
+}
+
+int predicted_bits(const LoopSpec& loop, const LoopShape& shape, int N, const Rational& lambda, const LoopConstants& k, int max_bits) {
   auto ok = [&](int P) {
-    return loop_budget(loop_rounding(loop, unit_roundoff_bits(P)), n, L, N, lambda_at_precision(lambda, P), k, P).holds;
+    return loop_budget(loop_rounding(loop, unit_roundoff_bits(P)), shape, N, lambda_at_precision(lambda, P), k, P).holds;
   };
   if (!ok(max_bits)) return -1;
   int lo = 1, hi = max_bits;  // fails at lo (P = 1 is no format), holds at hi

@@ -71,6 +71,10 @@ struct LambdaRange {
 };
 LoopBudget loop_budget(const LoopRounding& r, int n, int L, int N, const LambdaRange& lambda, const LoopConstants& k,
                        int precision_bits, double max_finite = std::numeric_limits<double>::infinity());
+// The same with the leaks counted on a shape (the compiled layout's own codes:
+// loop_shape; the (n, L) forms use generic_shape).
+LoopBudget loop_budget(const LoopRounding& r, const LoopShape& shape, int N, const LambdaRange& lambda, const LoopConstants& k,
+                       int precision_bits, double max_finite = std::numeric_limits<double>::infinity());
 
 // lambda rounded to P bits (to nearest), as the nearest double (P <= 0: the nearest
 // double to lambda). For P > 53 the P-bit value may not be a double: use lambda_at_precision.
@@ -87,5 +91,6 @@ double unit_roundoff_bits(int precision_bits);
 // and lambda in lambda_at_precision(lambda, P) (MPFR: no exponent limit); -1 if none. The
 // budget is monotone in P (both arguments shrink), so this is a bisection.
 int predicted_bits(const LoopSpec& loop, int n, int L, int N, const Rational& lambda, const LoopConstants& k, int max_bits = 4096);
+int predicted_bits(const LoopSpec& loop, const LoopShape& shape, int N, const Rational& lambda, const LoopConstants& k, int max_bits = 4096);
 
 }  // namespace loopcert::bounds

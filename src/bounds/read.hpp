@@ -12,12 +12,16 @@ inline constexpr double kReadGate = 4;
 // Rounded up; +infinity unless L delta < 1.
 double read_attention(int n, int L, double lambda, double delta);
 // read, attention part with the leak counted by Hamming distance (proofs/read.md, Lemma
-// 2'): the L columns at distance 1 at gap 2 (1 - delta), C(L, k) at distance k; the
-// smaller of this and read_attention. Not yet used by the loop theorem (default lambda).
+// 2'): delta + 2 Q / (1 + Q), at most C(L, k) columns at distance k, each at gap
+// 2 k (1 - delta). Never above read_attention; the one the loop theorem and the default
+// temperature use. Rounded up; +infinity unless delta < 1.
 double read_attention_tight(int n, int L, double lambda, double delta);
+// The same for a pointer within `pointer` of its code and sources within `source` of their
+// bits (the gaps shrink with the pointer's noise only; the source's adds once).
+double read_attention_tight(int n, int L, double lambda, double pointer, double source);
 // read, after the snap: 0 when the attention error is at most e (the snap is exact there)
 // and the gate constant closes the snap off the work column, C_g >= 2 - e + delta
-// (proofs/read.md, Lemma 3); else +infinity. The five-argument form is for C_g = kReadGate.
+// (proofs/read.md, Lemma 3); else +infinity. The attention error is read_attention_tight. The five-argument form is for C_g = kReadGate.
 double read_output(int n, int L, double lambda, double delta, double e, double C_g);
 double read_output(int n, int L, double lambda, double delta, double e);
 

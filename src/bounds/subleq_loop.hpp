@@ -9,6 +9,7 @@
 #include "bounds/increment.hpp"
 #include "bounds/read.hpp"
 #include "bounds/rounding.hpp"
+#include "bounds/subleq_loop_shape.hpp"
 #include "bounds/subtract.hpp"
 #include "bounds/write.hpp"
 
@@ -25,31 +26,30 @@ struct LoopConstants {
 // One loop of the SUBLEQ transformer: from an exact state (as `correct` leaves it), the
 // loop is exact when the copied entries stay within the snap threshold and the written
 // cell within the correction threshold; then no error is carried into the next loop,
-// for any number of loops.
-inline double loop_read_error(int n, int L, double lambda) { return read_attention(n, L, lambda, 0); }
-inline double loop_write_error(int n, int L, double lambda, double C) { return write_output(n, L, lambda, 0, C); }
+// for any number of loops. The errors are the tight ones (read.md Lemma 2', write.md
+// Lemma 2: leaks counted by Hamming distance, the write's hit weight computed exactly);
+// at the smallest lambda that satisfies them the write's condition is the one that binds.
+// On a shape (bounds/subleq_loop_shape.hpp): the compiled layout's own codes, or every
+// layout of n columns (the (n, L) forms, generic_shape).
+inline bool loop_is_exact(const LoopShape& shape, double lambda, const LoopConstants& k, double margin = 1) {
+  return loop_read_error(shape, lambda) <= k.snap * margin && loop_write_error(shape, lambda, k.write_gate) <= k.threshold * margin;
+}
+inline double loop_read_error(int n, int L, double lambda) { return loop_read_error(generic_shape(n, L), lambda); }
+inline double loop_write_error(int n, int L, double lambda, double C) { return loop_write_error(generic_shape(n, L), lambda, C); }
 inline bool loop_is_exact(int n, int L, double lambda, const LoopConstants& k, double margin = 1) {
-  return loop_read_error(n, L, lambda) <= k.snap * margin && loop_write_error(n, L, lambda, k.write_gate) <= k.threshold * margin;
+  return loop_is_exact(generic_shape(n, L), lambda, k, margin);
 }
 
 // The smallest lambda on a grid of `step` for which the loop bound holds with margin
-// `margin` (errors at most e * margin). The default temperature.
+// `margin` (errors at most e * margin). The default temperature (on the compiled
+// layout's shape: compile::default_lambda).
+inline double default_lambda(const LoopShape& shape, const LoopConstants& k, double margin = 0.5, double step = 0.5) {
+  for (double lambda = step; lambda <= 200; lambda += step)
+    if (loop_is_exact(shape, lambda, k, margin)) return lambda;
+  return kInfinity;
+}
 inline double default_lambda(int n, int L, const LoopConstants& k, double margin = 0.5, double step = 0.5) {
-  for (double lambda = step; lambda <= 200; lambda += step)
-    if (loop_is_exact(n, L, lambda, k, margin)) return lambda;
-  return kInfinity;
-}
-
-// The same with the leaks counted by Hamming distance (read_attention_tight,
-// write_output_tight; proofs/read.md Lemma 2'): what the default temperature would be
-// with the tighter constants. Not the default yet.
-inline bool loop_is_exact_tight(int n, int L, double lambda, const LoopConstants& k, double margin = 1) {
-  return read_attention_tight(n, L, lambda, 0) <= k.snap * margin && write_output_tight(n, L, lambda, 0, k.write_gate) <= k.threshold * margin;
-}
-inline double default_lambda_tight(int n, int L, const LoopConstants& k, double margin = 0.5, double step = 0.5) {
-  for (double lambda = step; lambda <= 200; lambda += step)
-    if (loop_is_exact_tight(n, L, lambda, k, margin)) return lambda;
-  return kInfinity;
+  return default_lambda(generic_shape(n, L), k, margin, step);
 }
 
 }  // namespace loopcert::bounds

@@ -1,7 +1,5 @@
 #include "bounds/write.hpp"
 
-#include <algorithm>
-
 #include "bounds/detail/lemma_intervals.hpp"
 
 namespace loopcert::bounds {
@@ -16,8 +14,12 @@ double write_output(int n, int L, double lambda, double delta, double C) {
   return detail::write_output(n, L, detail::Interval(lambda), delta, C).upper();
 }
 
-double write_output_tight(int n, int L, double lambda, double delta, double C) {
-  return std::min(write_output(n, L, lambda, delta, C), detail::write_output_tight(n, L, detail::Interval(lambda), delta, C).upper());
+double write_hit_deviation_tight(int n, int L, double lambda, double delta) {
+  return detail::write_hit_deviation_tight(n, L, detail::Interval(lambda), delta).upper();
+}
+double write_output_tight(int n, int L, double lambda, double delta, double C) { return write_output_tight(n, L, lambda, delta, delta, delta, C); }
+double write_output_tight(int n, int L, double lambda, double pointer, double source, double memory, double C) {
+  return detail::write_output_tight(n, L, detail::Interval(lambda), {pointer, source, memory}, C).upper();
 }
 
 }  // namespace loopcert::bounds

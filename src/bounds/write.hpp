@@ -12,8 +12,15 @@ namespace loopcert::bounds {
 double write_hit_deviation(int n, int L, double lambda, double delta);
 bool write_gate_closes(int L, double lambda, double delta, double C);
 double write_output(int n, int L, double lambda, double delta, double C);
-// The same with the leak counted by Hamming distance (proofs/write.md, "Tight leak"); the
-// smaller of this and write_output. Not yet used by the loop theorem (default lambda).
+// The same with the addressed column's weight computed exactly (proofs/write.md, Lemma 2):
+// eta = (1/2) tanh((lambda L delta + log1p Q) / 2), Q the other columns' weight relative
+// to the target's, counted by Hamming distance; never above write_output. The one the
+// loop theorem and the default temperature use.
+double write_hit_deviation_tight(int n, int L, double lambda, double delta);
 double write_output_tight(int n, int L, double lambda, double delta, double C);
+// The same with the noise of the pointer (W1), the source (W2) and the old memory entries
+// (W3) apart: the hit weight depends on the pointer's only, the written value on the
+// source's, and the closed gate on the source's and the memory's.
+double write_output_tight(int n, int L, double lambda, double pointer, double source, double memory, double C);
 
 }  // namespace loopcert::bounds

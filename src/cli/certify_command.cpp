@@ -10,6 +10,7 @@
 #include "cli/program_source.hpp"
 #include "cli/search_command.hpp"
 #include "compile/subleq/compiler.hpp"
+#include "compile/subleq/target.hpp"
 #include "report/certificate_report.hpp"
 #include "tf/layout.hpp"
 
@@ -46,8 +47,7 @@ int certify(const CertifyArgs& args) {
   const isa::SubleqProgram program = load_program(args.source);
   if (default_lambda) {
     const Layout layout = compile::subleq_layout(program);
-    params.lambda = parse_positive("--lambda", fmt::format("{}", bounds::default_lambda(layout.columns(), layout.address_bits(),
-                                                                                        compile::loop_constants(params))));
+    params.lambda = compile::default_lambda(layout, params);  // the run's default (compile/subleq/target.hpp)
   }
   const compile::CompiledSubleq compiled = compile::compile_subleq(program, params);
   if (isatty(STDERR_FILENO))

@@ -12,6 +12,7 @@
 #include "report/error_report.hpp"
 #include "report/error_report_tasks.hpp"
 #include "report/markdown.hpp"
+#include "report/lemma_table.hpp"
 #include "report/readme_tables.hpp"
 #include "report/sigmoid_report.hpp"
 
@@ -168,8 +169,10 @@ std::string read_text(const std::string& path) {
 }
 
 // `report readme`: regenerate the README's two measured tables between their markers
-// (minutes: every program's lambda and precision searches), or with --check compare the
-// deterministic columns with a fresh computation of the bounds (seconds).
+// (minutes: every program's lambda and precision searches) and the lemma table (seeded
+// lemma checks, seconds), or with --check compare the deterministic columns with a fresh
+// computation of the bounds, and the lemma table verbatim (seconds).
+constexpr int kLemmaTableTrials = 100;
 int write_readme_tables(const ReadmeArgs& args) {
   if (args.jobs < 1 || args.jobs > 256) throw UsageError("--jobs: expected 1 to 256 threads");
   std::string text = read_text(args.file);
@@ -188,14 +191,19 @@ int write_readme_tables(const ReadmeArgs& args) {
         std::cout << args.file << ": the " << name << "'s deterministic columns differ from the bounds (run `loopcert report readme`)\n";
       }
     }
-    if (same) std::cout << args.file << ": the deterministic columns of both tables match the bounds\n";
+    if (report::lemma_table(kLemmaTableTrials) != report::between_markers(text, "lemma-table")) {
+      same = false;
+      std::cout << args.file << ": the lemma-table differs from the lemma checks (run `loopcert report readme`)\n";
+    }
+    if (same) std::cout << args.file << ": the deterministic columns of both tables and the lemma table match the bounds\n";
     return same ? kSuccess : kCheckFailed;
   }
   text = report::replace_between_markers(text, "lambda-table", report::lambda_table(rows));
   text = report::replace_between_markers(text, "precision-table", report::precision_table(rows));
+  text = report::replace_between_markers(text, "lemma-table", report::lemma_table(kLemmaTableTrials));
   std::ofstream out(args.file, std::ios::trunc);
   if (!(out << text)) throw UsageError("--file: cannot write '" + args.file + "'");
-  std::cout << "report readme: rewrote the lambda and precision tables of " << args.file << "\n";
+  std::cout << "report readme: rewrote the lambda, precision and lemma tables of " << args.file << "\n";
   return kSuccess;
 }
 

@@ -1,11 +1,13 @@
 // Lemma check `write` (blocks/write.hpp, proofs/write.md, bounds/write.hpp): the work
 // column's diff into the addressed memory column; every other cell bit for bit
 // unchanged, the buffers cleared.
-// Worst case (issue 10, defect 1 is its model): the pointer (1 + delta) p_t (the tie
-// broken towards the work column, h > 1/2), diff moved away from 0, the old cell holding
-// the opposite bits moved away from 0; delta either at its admissible maximum at the
-// default lambda, or tiny (2^-60, 2^-63) at a large lambda (30, 200), where the
-// (rho - 1) / (2 (1 + rho)) term is what a double evaluation of the bound lost.
+// Worst case: the old cell holding the opposite bits moved away from 0, and either (at
+// the admissible delta and the default lambda) the pointer (1 - delta) p_t and diff moved
+// towards 0, so the tie and the leak both pull the hit weight h below 1/2 (write.md,
+// Lemma 2: the extreme of h is at R = 1 / rho, Q' = Q), or (issue 10, defect 1 is its
+// model) a tiny delta (2^-60, 2^-63) at a large lambda (30, 200) with the pointer
+// (1 + delta) p_t and diff away from 0 (h > 1/2), where the tanh term is what a double
+// evaluation of the bound lost.
 // Under hardmax the tie is exact only for an exact pointer (proofs/write.md, "Hardmax"):
 // no pointer noise there.
 #include <fmt/format.h>
@@ -29,9 +31,12 @@ Case make(TrialSetup& s, const Context& c) {
   const std::int64_t value = worst ? -1 : s.random_value(s.N);  // -1: every bit +1
   const auto bits = compile::integer_bits(value, s.N);
   if (worst) {
-    if (!c.hardmax) s.put_bits_aligned("ins_b", s.work, s.code(column), Rational(1));
+    // regime 0: the pointer shrunk (h < 1/2, as the leak pushes it) and diff towards 0;
+    // regimes 1, 2: the pointer grown (h > 1/2) and diff away from 0 (write.md, Lemma 2).
+    const Rational side(regime == 0 ? -1 : 1);
+    if (!c.hardmax) s.put_bits_aligned("ins_b", s.work, s.code(column), side);
     else s.put_bits("ins_b", s.work, s.code(column), false);
-    s.put_bits_aligned("diff", s.work, bits, Rational(1));
+    s.put_bits_aligned("diff", s.work, bits, side);
     for (int m = 0; m < p.cells(); ++m) {
       std::vector<int> old = compile::integer_bits(p.memory[m], s.N);
       if (m == cell)
@@ -58,7 +63,7 @@ Case make(TrialSetup& s, const Context& c) {
   Check buffers{"buffers left", false, {}, 0, 0};
   expect_elsewhere(buffers.entries, s.layout, "wbuf", -1, false);
   expect_elsewhere(buffers.entries, s.layout, "whit", -1, false);
-  // The headline: the leak counted by Hamming distance (write.md, "Tight leak").
+  // The headline: the hit weight computed exactly, the leak counted by Hamming distance (write.md, Lemma 2).
   const double tight = bounds::write_output_tight(s.n, s.L, l, delta, C);
   Check written_tight{"written cell (tight)", false, written.entries, add_up(tight, rounding), tight};
   k.checks = {written_tight, written, others, buffers};
@@ -70,6 +75,6 @@ Case make(TrialSetup& s, const Context& c) {
 
 }  // namespace
 
-const LemmaCheck write_check{"write", "bounds::write_output", &make};
+const LemmaCheck write_check{"write", "bounds::write_output_tight", &make};
 
 }  // namespace loopcert::analysis::lemma_checks

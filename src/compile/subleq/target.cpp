@@ -82,29 +82,32 @@ class SubleqMachine final : public MachineAdapter {
 
 Predictors subleq_predictors(const isa::SubleqProgram& program, const blocks::BlockParams& params,
                              std::shared_ptr<const CompiledLoop> compiled) {
-  const int n = compiled->layout.columns(), L = compiled->layout.address_bits(), N = program.bits;
+  const int N = program.bits;
+  // The leaks counted on the compiled layout's own codes (proofs/subleq_loop.md).
+  const auto shape = std::make_shared<const bounds::LoopShape>(bounds::loop_shape(compiled->layout));
   const bounds::LoopConstants k = loop_constants(params);
   Predictors p;
   p.summary = [=](double lambda) {
-    const double read = bounds::loop_read_error(n, L, lambda), write = bounds::loop_write_error(n, L, lambda, k.write_gate);
+    const double read = bounds::loop_read_error(*shape, lambda), write = bounds::loop_write_error(*shape, lambda, k.write_gate);
     BoundsSummary s;
     s.numbers = {{"read", read}, {"write", write}, {"snap", k.snap}, {"threshold", k.threshold}};
     s.theorem = "proofs/subleq_loop.md";
     s.text = fmt::format("read {:.3g} (snap at {}), write {:.3g} (corrected at {})", read, k.snap, write, k.threshold);
     return s;
   };
-  p.exact = [=](double lambda, double margin) { return bounds::loop_is_exact(n, L, lambda, k, margin); };
+  p.exact = [=](double lambda, double margin) { return bounds::loop_is_exact(*shape, lambda, k, margin); };
   p.at_scalar = [=](const ScalarSpec& scalar) -> std::function<bool(const Rational&)> {
-    if (scalar.kind == ScalarKind::Exact) return [=](const Rational& lambda) { return bounds::loop_is_exact(n, L, to_double(lambda), k); };
+    if (scalar.kind == ScalarKind::Exact) return [=](const Rational& lambda) { return bounds::loop_is_exact(*shape, to_double(lambda), k); };
     const ScalarFacts& facts = scalar_facts(scalar);
     const int P = facts.precision;
     const double max_finite = facts.max_finite;
     const auto rounding = std::make_shared<bounds::LoopRounding>(bounds::loop_rounding(compiled->loop, bounds::unit_roundoff(scalar)));
     return [=](const Rational& lambda) {
-      return bounds::loop_budget(*rounding, n, L, N, bounds::rounded_lambda(lambda, P), k, P, max_finite).holds;
+      const double held = bounds::rounded_lambda(lambda, P);
+      return bounds::loop_budget(*rounding, *shape, N, bounds::LambdaRange{held, held}, k, P, max_finite).holds;
     };
   };
-  p.bits = [=](const Rational& lambda) { return bounds::predicted_bits(compiled->loop, n, L, N, lambda, k); };
+  p.bits = [=](const Rational& lambda) { return bounds::predicted_bits(compiled->loop, *shape, N, lambda, k); };
   p.default_lambda = default_lambda(compiled->layout, params);
   return p;
 }
@@ -113,7 +116,7 @@ Predictors subleq_predictors(const isa::SubleqProgram& program, const blocks::Bl
 
 Rational default_lambda(const Layout& layout, const blocks::BlockParams& params) {
   // bounds::default_lambda is a multiple of 1/2: its shortest decimal is exact.
-  return parse_rational(fmt::format("{}", bounds::default_lambda(layout.columns(), layout.address_bits(), loop_constants(params))));
+  return parse_rational(fmt::format("{}", bounds::default_lambda(bounds::loop_shape(layout), loop_constants(params))));
 }
 
 Rational default_lambda(const isa::SubleqProgram& program, const blocks::BlockParams& params) {

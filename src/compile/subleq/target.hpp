@@ -13,7 +13,8 @@ namespace loopcert::compile {
 
 // The default softmax temperature of a SUBLEQ run: the smallest multiple of 1/2 at which
 // the loop theorem (proofs/subleq_loop.md) holds with its bounds at half their thresholds
-// (bounds::default_lambda), exactly. The one place it is computed.
+// (bounds::default_lambda), the leaks counted on the layout's own codes
+// (bounds::loop_shape), exactly. The one place it is computed.
 Rational default_lambda(const Layout& layout, const blocks::BlockParams& params);
 Rational default_lambda(const isa::SubleqProgram& program, const blocks::BlockParams& params);
 
