@@ -5,8 +5,11 @@
 // within fleq_instruction_bound of the machine's, every other cell bit for bit unchanged,
 // pc and every .int cell equal, and the theorem's hypotheses hold (the controller's
 // conditions, stored entries within the declared bounds, the gated-off product families
-// within the select gate). Negative checks: a bound scaled down by 2^-40, and a matmul
-// head whose values are 2^-20 too large, must be caught.
+// within the select gate). The elementwise functions' bound takes the certified fit
+// errors E_w (cert::certify on the widened range); a program with functions runs at most
+// kFunctionLoops loops unless LOOPCERT_FLEQ_LONG is set. Negative checks: a bound scaled
+// down by 2^-40, a matmul head whose values are 2^-20 too large, and a function fit whose
+// certified error is taken 2^-8 too small, must be caught.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -19,7 +22,9 @@
 #include "analysis/fleq_loop_constants.hpp"
 #include "bounds/common.hpp"
 #include "bounds/fleq_loop.hpp"
+#include "cert/sigmoid_certificate.hpp"
 #include "compile/fleq/compiler.hpp"
+#include "compile/fleq/functions.hpp"
 #include "core/mpfr_real.hpp"
 #include "isa/fleq/assembler.hpp"
 #include "isa/fleq/machine.hpp"
@@ -151,6 +156,30 @@ void apply_loop_checked(LoopedTransformer<T>& tf, const cf::CompiledFleq& c, Mat
   REQUIRE(observed_pc_drift <= 0x1p-20);
 }
 
+// The certified E_w of every fit the program uses (index: isa::fleq::Function; infinity
+// for the others). The certificate stops refining once within 2^-60 of its lower end
+// (still an upper bound): sigmoid's one-term sum is sigma itself, and the default 1e-30
+// would bisect its zero error for seconds; the loop's other terms are above u G anyway.
+std::vector<double> fit_errors(const cf::CompiledFleq& c) {
+  std::vector<double> out(c.constants.functions.size(), INFINITY);
+  cert::CertifyOptions options;
+  options.absolute_tolerance = 0x1p-60;
+  for (std::size_t f = 0; f < out.size(); ++f)
+    if (const auto& fit = c.constants.functions[f]) out[f] = cert::certify(cf::widened_target(*fit), fit->sum, options).bound;
+  return out;
+}
+
+bool uses_function(const fq::FleqProgram& p) {
+  for (const auto& in : p.instructions)
+    if (fq::is_function(in.op)) return true;
+  return false;
+}
+
+// Loops run for a program with functions (backprop_221 has 5737, the power iterations
+// thousands); every other program runs to its halt.
+constexpr std::int64_t kFunctionLoops = 300;
+std::int64_t loop_limit(const fq::FleqProgram& p) { return uses_function(p) && !std::getenv("LOOPCERT_FLEQ_LONG") ? kFunctionLoops : 20000; }
+
 struct Result {
   int loops = 0, checked = 0, violations = 0;
   double worst_ratio = 0;       // largest observed / bound over the checked entries
@@ -158,10 +187,12 @@ struct Result {
   std::string first_violation;  // "loop 12 (X = sub X2, U): error 3e-9 > bound 1e-9"
 };
 
-// Runs the program loop by loop at T with the bound multiplied by `scale` (1: the theorem).
+// Runs the program loop by loop at T with the bound multiplied by `scale` (1: the theorem),
+// the functions' fit errors `errors` (empty: fit_errors(c)).
 template <class T>
-Result check_run(const fq::FleqProgram& p, const cf::CompiledFleq& c, double u, double scale = 1) {
-  const bounds::FleqLoopConstants k = analysis::fleq_loop_constants(p, c);
+Result check_run(const fq::FleqProgram& p, const cf::CompiledFleq& c, double u, double scale = 1, std::vector<double> errors = {}) {
+  if (errors.empty()) errors = fit_errors(c);
+  const bounds::FleqLoopConstants k = analysis::fleq_loop_constants(p, c, errors);
   REQUIRE(bounds::fleq_controller_bound(k, u).exact());
   const fq::RunResult ref = fq::run_fleq_machine(p, 20000);
   REQUIRE(ref.halted);
@@ -170,7 +201,7 @@ Result check_run(const fq::FleqProgram& p, const cf::CompiledFleq& c, double u, 
   Matrix<T> X = to_scalar<T>(c.X0);
   const double G = to_double(p.bound) * (1 + k.stored_slack);
   Result out;
-  for (std::int64_t loop = 0; loop < ref.steps; ++loop) {
+  for (std::int64_t loop = 0; loop < std::min(ref.steps, loop_limit(p)); ++loop) {
     const cf::DecodedFleq d = cf::decode(c.layout, p, as_double(X));
     REQUIRE_FALSE(d.invalid);
     const fq::MachineState st = own_state(p, c, X, d.pc);
@@ -217,16 +248,7 @@ Result check_run(const fq::FleqProgram& p, const cf::CompiledFleq& c, double u, 
   return out;
 }
 
-// The elementwise functions' slot of the theorem is not filled yet (proofs/fleq_loop.md):
-// programs that call one are checked against their own bound in test_fleq_transformer_functions.
-bool uses_function(const fq::FleqProgram& p) {
-  for (const auto& in : p.instructions)
-    if (fq::is_function(in.op)) return true;
-  return false;
-}
-bool covered(const fq::FleqProgram& p) {
-  return !cf::unsupported_instruction(p) && !uses_function(p) && p.int_bound <= cf::CompileOptions{}.max_int_bound;
-}
+bool covered(const fq::FleqProgram& p) { return !cf::unsupported_instruction(p) && p.int_bound <= cf::CompileOptions{}.max_int_bound; }
 
 }  // namespace
 
@@ -249,7 +271,7 @@ TEST_CASE("FLEQ loop theorem: every written entry within the bound, at double", 
       }
       ++programs;
     }
-  CHECK(programs >= 11);
+  CHECK(programs >= 20);  // every example but long_loop (its .intbound is beyond the snap)
   if (std::getenv("LOOPCERT_FLEQ_REPORT"))
     std::printf("controller rows at double, largest deviation: fields %.3g, gates %.3g, pc %.3g\n", observed_field_drift, observed_gate_drift,
                 observed_pc_drift);
@@ -286,7 +308,7 @@ TEST_CASE("FLEQ loop theorem: a bound scaled down, or a broken matmul head, is c
   CHECK(r.violations > 0);
 }
 
-TEST_CASE("FLEQ loop theorem: the elementwise functions are a marked slot, not a claim", "[fleq][loop_bound]") {
+TEST_CASE("FLEQ loop theorem: an elementwise function composes read, fleq_function and write", "[fleq][loop_bound]") {
   bounds::FleqLoopConstants k;
   k.n = 64, k.L = 6, k.rows = 2, k.width = 2, k.data_bound = k.real_bound = 16, k.read_lambda = k.write_lambda = 22, k.write_gate = 48,
   k.select_gate = 64;
@@ -295,9 +317,32 @@ TEST_CASE("FLEQ loop theorem: the elementwise functions are a marked slot, not a
   bounds::FleqLoopConstants cold = k;
   cold.read_lambda = 4;
   CHECK_FALSE(bounds::fleq_fetch_copy_exact(cold, 0x1p-53));
-  const auto b = bounds::fleq_instruction_bound(k, {bounds::FleqBoundOp::function, 2, 2, 1, 1, false}, 0);
-  CHECK(b.total == bounds::kInfinity);
-  CHECK(b.reason.find("fleq_function") != std::string::npos);
+  const bounds::FleqInstructionShape exp_shape{bounds::FleqBoundOp::function, 2, 2, 1, 1, false, 1};
+  // No certified fit error given: infinite, with the reason.
+  const auto none = bounds::fleq_instruction_bound(k, exp_shape, 0);
+  CHECK(none.total == bounds::kInfinity);
+  CHECK(none.reason.find("E_w") != std::string::npos);
+  // Given one: fleq_function's bound at input_error = the read bound, then the write.
+  bounds::FleqFunctionInputs fit;
+  fit.approximation = 1e-9, fit.margin = 1e-6, fit.lipschitz = 3;
+  fit.rounding = {32, k.n, k.n / 2, 1, 40, 400, 1, 60, 30};
+  k.functions.assign(5, bounds::FleqFunctionInputs{});
+  k.functions[1] = fit;
+  {  // exact arithmetic (at u > 0 the write needs the compiled loop: the examples below)
+    const auto b = bounds::fleq_instruction_bound(k, exp_shape, 0);
+    REQUIRE(b.total < bounds::kInfinity);
+    bounds::FleqFunctionInputs at_read = fit;
+    at_read.input_error = b.read;
+    CHECK(b.read > 0);
+    CHECK(b.operation == bounds::fleq_function_total(at_read, {"", 0, 0, k.max_finite}));
+    CHECK(b.operation > fit.approximation);
+    CHECK(b.total >= b.operation + b.write);
+  }
+  // The read bound above the margin: fleq_function's hypothesis fails.
+  k.functions[1].margin = 0;
+  const auto wide = bounds::fleq_instruction_bound(k, exp_shape, 0);
+  CHECK(wide.total == bounds::kInfinity);
+  CHECK(wide.reason.find("margin") != std::string::npos);
   // Exact arithmetic, add: two read leaks and the write, nothing else.
   const auto add = bounds::fleq_instruction_bound(k, {bounds::FleqBoundOp::add, 2, 2, 2, 2, false}, 0);
   CHECK(add.total > 0);
@@ -352,4 +397,27 @@ TEST_CASE("FLEQ loop theorem: the drift regime, a fetch too cool for Lemma F", "
       std::printf("drift regime, %s: worst observed / bound %.3g; controller drift observed fields %.3g gates %.3g pc %.3g, allowed %.3g\n", name,
                   r.worst_ratio, observed_field_drift, observed_gate_drift, observed_pc_drift, drift);
   }
+}
+
+// The functions' term can fail: with the certified fit error taken 2^-8 too small, or the
+// recip heads' values 2^-20 too large, calc/arith.fq (recip its one fitted function) leaves the bound.
+TEST_CASE("FLEQ loop theorem: a too small fit error, or a broken function head, is caught", "[fleq][loop_bound][negative]") {
+  const fq::FleqProgram p = fq::load_fq(kExamples + "calc/arith.fq");
+  cf::CompiledFleq c = cf::compile_fleq(p, {0x1p-53});
+  const std::vector<double> certified = fit_errors(c);
+  std::vector<double> small_errors = certified;
+  for (double& e : small_errors) e *= 0x1p-8;
+  const Result small = check_run<double>(p, c, 0x1p-53, 1, small_errors);
+  INFO(small.first_violation);
+  CHECK(small.violations > 0);
+  auto& products = c.loop.layers[3];
+  REQUIRE(products.name == "products");
+  int broken = 0;
+  for (auto& head : products.heads)
+    if (head.name.rfind("fleq_recip[", 0) == 0)
+      for (auto& e : head.value.entries) e.value *= 1 + Rational(1, 1 << 20), ++broken;
+  REQUIRE(broken > 0);
+  const Result r = check_run<double>(p, c, 0x1p-53, 1, certified);
+  INFO(r.first_violation);
+  CHECK(r.violations > 0);
 }

@@ -1,8 +1,11 @@
 #include "analysis/fleq_loop_constants.hpp"
 
+#include "compile/fleq/functions.hpp"
+
 namespace loopcert::analysis {
 
-bounds::FleqLoopConstants fleq_loop_constants(const isa::fleq::FleqProgram& program, const compile::fleq::CompiledFleq& compiled) {
+bounds::FleqLoopConstants fleq_loop_constants(const isa::fleq::FleqProgram& program, const compile::fleq::CompiledFleq& compiled,
+                                              const std::vector<double>& fit_errors) {
   const auto& c = compiled.constants;
   bounds::FleqLoopConstants k;
   k.n = compiled.layout.columns();
@@ -25,6 +28,10 @@ bounds::FleqLoopConstants fleq_loop_constants(const isa::fleq::FleqProgram& prog
   k.hadamard_scale_log2 = c.hadamard_scale_log2;
   k.matmul_scale_log2 = c.matmul_scale_log2;
   k.loop = &compiled.loop;
+  // Each function's block inputs but the read error (the loop theorem supplies it).
+  k.functions.resize(c.functions.size());
+  for (std::size_t f = 0; f < c.functions.size(); ++f)
+    if (c.functions[f] && f < fit_errors.size()) k.functions[f] = compile::fleq::fleq_function_bound_inputs(*c.functions[f], k.n, 0, fit_errors[f]);
   return k;
 }
 
@@ -43,7 +50,10 @@ std::optional<bounds::FleqInstructionShape> fleq_instruction_shape(const isa::fl
     case Op::matmul: s.op = bounds::FleqBoundOp::matmul; break;
     case Op::transpose: s.op = bounds::FleqBoundOp::transpose; break;
     case Op::hadamard: s.op = bounds::FleqBoundOp::hadamard; break;
-    case Op::sigmoid: case Op::exp: case Op::recip: case Op::sqrt: case Op::rsqrt: s.op = bounds::FleqBoundOp::function; break;
+    case Op::sigmoid: case Op::exp: case Op::recip: case Op::sqrt: case Op::rsqrt:
+      s.op = bounds::FleqBoundOp::function;
+      s.function = static_cast<int>(isa::fleq::function_of(in.op));
+      break;
     case Op::none: case Op::halt: return std::nullopt;
   }
   const auto& a = program.cells[static_cast<std::size_t>(in.a)].shape;

@@ -158,9 +158,26 @@ void operation_terms(const FleqLoopConstants& k, const FleqInstructionShape& s, 
       b.operation = add_up(fleq_product_exact(1, S, n, C), fleq_matmul_rounding(k.width, 1, S, n, C, u));
       break;
     }
-    case FleqBoundOp::function:
+    case FleqBoundOp::function:  // function_terms
       break;
   }
+}
+
+// An elementwise function (proofs/fleq_loop.md, "The elementwise functions"): the heads
+// read the operand A as fleq_read left it (within b.read of the stored x*, which the
+// machine keeps in the declared range), so fleq_function's bound with input_error =
+// b.read is |res - f(x*)|; its result gate is a 0/1 row only under Lemma F (no drift).
+// Returns why the term is infinite, or an empty string.
+std::string function_terms(const FleqLoopConstants& k, const FleqInstructionShape& s, double u, FleqInstructionBound& b) {
+  if (s.function < 0 || s.function >= static_cast<int>(k.functions.size()) || !(k.functions[static_cast<std::size_t>(s.function)].approximation < kInfinity))
+    return "elementwise function: no certified fit error E_w given (FleqLoopConstants::functions)";
+  if (b.drift > 0) return "elementwise function: its result gate is exact only under Lemma F (the fetch's copy exact); the drift regime is not covered";
+  FleqFunctionInputs in = k.functions[static_cast<std::size_t>(s.function)];
+  in.input_error = b.read;
+  if (!(in.input_error <= in.margin)) return "elementwise function: the read error exceeds the fit's margin w (fleq_function's hypothesis delta <= w fails)";
+  const RoundingModel model{"", u, u == 0 ? 0.0 : k.underflow, k.max_finite};
+  b.operation = fleq_function_total(in, model);
+  return b.operation < kInfinity ? "" : "elementwise function: fleq_function's bound is infinite (Theorem 3 of the sigmoid lemma: overflow or gamma)";
 }
 
 // H5: the largest entry a gated-off product family may hold and still be gated off
@@ -180,11 +197,6 @@ void cross_terms(const FleqLoopConstants& k, const Operands& o, double u, FleqIn
 
 FleqInstructionBound fleq_instruction_bound(const FleqLoopConstants& k, const FleqInstructionShape& s, double u) {
   FleqInstructionBound b;
-  if (s.op == FleqBoundOp::function) {
-    b.total = kInfinity;
-    b.reason = "elementwise functions: no bound yet (slot for bounds/fleq_function.hpp, the fleq_function stem)";
-    return b;
-  }
   b.drift = gate_drift(k, u);
   const double G_all = grow(k.data_bound, k.stored_slack);  // every stored val entry (H2)
   Operands o;
@@ -196,7 +208,14 @@ FleqInstructionBound fleq_instruction_bound(const FleqLoopConstants& k, const Fl
   b.pass = pass_error(k.select_gate, mul_up(k.rows, mul_up(b.operand, b.operand)), b.drift, u);
   o.e_key = add_up(b.read, b.pass);  // product_keys is one gated pass
   o.operand_key = add_up(o.stored, o.e_key);
-  operation_terms(k, s, o, u, b);
+  std::string function_reason;
+  if (s.op == FleqBoundOp::function) function_reason = function_terms(k, s, u, b);
+  else operation_terms(k, s, o, u, b);
+  if (!function_reason.empty()) {
+    b.total = kInfinity;
+    b.reason = function_reason;
+    return b;
+  }
   // The result select is one more gated pass (res); then the write, at the result's bound.
   b.rounding = add_up(b.rounding, b.pass);
   b.before_write = add3(b.data, b.operation, b.rounding);

@@ -3,7 +3,7 @@
 // .int cells, flag) stays exactly encoded for any number of loops, and (b) the bound on
 // every real entry an instruction writes, against the exact operation applied to the
 // transformer's own stored operands. Built only from the per-stem bounds
-// (bounds/fleq_read.hpp, fleq_write.hpp, fleq_product.hpp, fleq_matmul.hpp,
+// (bounds/fleq_read.hpp, fleq_write.hpp, fleq_product.hpp, fleq_matmul.hpp, fleq_function.hpp,
 // fleq_transpose.hpp, fleq_elementwise.hpp, fleq_int_snap.hpp, fleq_flag.hpp, read.hpp),
 // combined with add_up / mul_up so that no printed number is below the exact bound.
 //
@@ -12,7 +12,9 @@
 // FleqConstants, Layout and Geometry).
 #pragma once
 #include <string>
+#include <vector>
 
+#include "bounds/fleq_function.hpp"
 #include "tf/layer_spec.hpp"
 
 namespace loopcert::bounds {
@@ -38,6 +40,16 @@ struct FleqLoopConstants {
   // bound (.bound for real cells, G' for every val entry). The run's own error is far
   // below it; the tests check it at every loop.
   double stored_slack = 0x1p-20;
+  // The elementwise functions' blocks (bounds/fleq_function.hpp), indexed by
+  // FleqInstructionShape::function: every input but input_error, which the loop supplies
+  // (its read bound). A missing entry, or approximation = infinity (no certified fit
+  // error E_w given), makes that function's bound infinite.
+  std::vector<FleqFunctionInputs> functions;
+  // The scalar's underflow unit and largest finite value for the functions' Theorem 3
+  // (bounds::rounding_model): double's by default; set them for another bounded-exponent
+  // scalar (a larger eta is still an upper bound, so MPFR may keep double's).
+  double underflow = 0x1p-1074;  // >= double's eta (the smallest subnormal)
+  double max_finite = 0x1.fffffffffffffp+1023;
 };
 
 enum class FleqBoundOp { add, sub, copy, scale, tmatmul, matmul, transpose, hadamard, function };
@@ -48,6 +60,7 @@ struct FleqInstructionShape {
   FleqBoundOp op = FleqBoundOp::add;
   int a_rows = 1, a_cols = 1, b_rows = 1, b_cols = 1;
   bool int_result = false;
+  int function = -1;  // FleqBoundOp::function: the index into FleqLoopConstants::functions
 };
 
 // The parts of the per-entry bound (proofs/fleq_loop.md, Theorem 2); every field rounded up.
@@ -72,9 +85,10 @@ struct FleqInstructionBound {
   std::string reason;    // why total is +infinity (a hypothesis that fails), else empty
 };
 
-// The per-instruction bound at unit roundoff u (0: exact arithmetic). Elementwise
-// functions (sigmoid, exp, recip, sqrt, rsqrt) are a marked slot: +infinity with a reason
-// until bounds/fleq_function.hpp (helper F's fleq_function stem) supplies their term.
+// The per-instruction bound at unit roundoff u (0: exact arithmetic). An elementwise
+// function (sigmoid, exp, recip, sqrt, rsqrt) composes the three lemmas: fleq_read's
+// bound is fleq_function's input_error, then the result select and fleq_write as for the
+// other operations; +infinity with a reason when the read bound exceeds the fit's margin w.
 FleqInstructionBound fleq_instruction_bound(const FleqLoopConstants& k, const FleqInstructionShape& shape, double u);
 
 // Lemma F (proofs/fleq_loop.md): at unit roundoff u the fetch's copy of every +-1 field
