@@ -7,8 +7,8 @@
 #include <fmt/format.h>
 
 #include "cert/exhaustive.hpp"
+#include "cli/flag_values.hpp"
 #include "cli/program_source.hpp"
-#include "cli/search_command.hpp"
 #include "compile/subleq/compiler.hpp"
 #include "report/certificate_report.hpp"
 #include "tf/layout.hpp"
@@ -42,11 +42,11 @@ int certify(const CertifyArgs& args) {
   options.max_punchcards = args.max_punchcards;
   blocks::BlockParams params;
   const bool default_lambda = args.lambda.empty();
-  if (!default_lambda) params.lambda = parse_positive("--lambda", args.lambda);
+  if (!default_lambda) params.lambda = positive_flag("--lambda", args.lambda);
   const isa::SubleqProgram program = load_program(args.source);
   if (default_lambda) {
     const Layout layout = compile::subleq_layout(program);
-    params.lambda = parse_positive("--lambda", fmt::format("{}", bounds::default_lambda(layout.columns(), layout.address_bits(),
+    params.lambda = positive_flag("--lambda", fmt::format("{}", bounds::default_lambda(layout.columns(), layout.address_bits(),
                                                                                         compile::loop_constants(params))));
   }
   const compile::CompiledSubleq compiled = compile::compile_subleq(program, params);

@@ -12,9 +12,9 @@
 
 #include "analysis/certificate.hpp"
 #include "analysis/lockstep.hpp"
+#include "cli/flag_values.hpp"
 #include "cli/program_source.hpp"
 #include "cli/run_fleq.hpp"
-#include "cli/search_command.hpp"
 #include "compile/subleq/target.hpp"
 #include "core/input_error.hpp"
 #include "core/rational.hpp"
@@ -40,7 +40,7 @@ analysis::RunOptions check_flags(const RunArgs& args) {
     throw UsageError(std::string("--scalar: ") + e.what());
   }
   if (!scalar_facts(options.scalar).runnable) throw UsageError("--scalar: " + scalar_facts(options.scalar).not_runnable);
-  if (!args.lambda.empty()) options.lambda = parse_positive("--lambda", args.lambda);
+  if (!args.lambda.empty()) options.lambda = positive_flag("--lambda", args.lambda);
   options.max_steps = args.max_steps;
   options.trace = args.trace;
   options.tolerance = args.tolerance;

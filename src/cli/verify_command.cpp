@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cmath>
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -35,10 +36,12 @@ std::uint64_t trial_seed(std::uint64_t seed, std::uint64_t i) {
 // The worst trial of one kind of input (random or adversarial) for one lemma.
 struct InputSummary {
   int trials = 0, violations = 0;
+  int vacuous = 0;  // trials whose bound is infinite: they verify nothing (issue 16, item 5)
   double max_observed = 0, bound_at_max = 0, max_ratio = 0;
   std::optional<analysis::LemmaTrial> smallest_failure;
   void add(const analysis::LemmaTrial& t) {
     ++trials;
+    if (!std::isfinite(t.bound)) ++vacuous;
     if (t.observed >= max_observed) max_observed = t.observed, bound_at_max = t.bound;
     const double ratio = t.bound > 0 ? t.observed / t.bound : (t.observed > 0 ? INFINITY : 0);
     max_ratio = std::max(max_ratio, ratio);
@@ -55,6 +58,8 @@ struct LemmaSummary {
   int n_lo = 1 << 30, n_hi = 0, N_lo = 1 << 30, N_hi = 0;
   double lambda_lo = 1e300, lambda_hi = 0, delta_hi = 0;
   int violations() const { return random.violations + adversarial.violations; }
+  int vacuous() const { return random.vacuous + adversarial.vacuous; }
+  const char* verdict() const { return violations() ? "violated" : vacuous() ? "vacuous" : "holds"; }
 };
 
 // `trials` random inputs and `trials` worst-case inputs (analysis::Inputs::Adversarial).
@@ -78,7 +83,8 @@ LemmaSummary check_lemma(const std::string& lemma, const ScalarSpec& scalar, con
 
 nlohmann::json input_json(const InputSummary& r) {
   nlohmann::json e{{"trials", r.trials},           {"max_observed", r.max_observed}, {"bound_at_max", r.bound_at_max},
-                   {"max_ratio", r.max_ratio},     {"violations", r.violations}};
+                   {"max_ratio", r.max_ratio},     {"violations", r.violations},
+                   {"vacuous_trials", r.vacuous}};
   if (r.smallest_failure)
     e["smallest_failure"] = {{"seed", r.smallest_failure->seed}, {"n", r.smallest_failure->n}, {"N", r.smallest_failure->N},
                              {"observed", r.smallest_failure->observed}, {"bound", r.smallest_failure->bound},
@@ -107,7 +113,10 @@ void print_lemma_table(const std::vector<LemmaSummary>& rows, const ScalarSpec& 
                              fmt::format("{}-{}", r.n_lo, r.n_hi), fmt::format("{}-{}", r.N_lo, r.N_hi),
                              fmt::format("{:g}-{:g}", r.lambda_lo, r.lambda_hi), r.random.max_observed, r.random.bound_at_max,
                              r.random.max_ratio, r.adversarial.max_observed, r.adversarial.bound_at_max, r.adversarial.max_ratio,
-                             r.violations() ? "VIOLATED" : "holds");
+                             r.violations() ? "VIOLATED" : r.vacuous() ? "VACUOUS" : "holds");
+    if (!r.violations() && r.vacuous())
+      std::cout << fmt::format("           the bound is infinite in {} of {} trials at {}: nothing is verified (not a pass)\n", r.vacuous(),
+                               r.random.trials + r.adversarial.trials, scalar.name());
     print_failure("random", r.random);
     print_failure("worst-case", r.adversarial);
   }
@@ -147,7 +156,7 @@ int verify(const VerifyArgs& args) {
   }
   if (!args.common.json && ::isatty(2)) std::cerr << std::string(60, ' ') << "\r";
   bool all_hold = true;
-  for (const auto& r : rows) all_hold = all_hold && r.violations() == 0;
+  for (const auto& r : rows) all_hold = all_hold && r.violations() == 0 && r.vacuous() == 0;
   if (args.common.json) {
     nlohmann::json j;
     j["scalar"] = scalar.name();
@@ -165,7 +174,7 @@ int verify(const VerifyArgs& args) {
       e["lambda"] = {r.lambda_lo, r.lambda_hi};
       e["max_delta"] = r.delta_hi;
       e["adversarial"] = input_json(r.adversarial);
-      e["verdict"] = r.violations() ? "violated" : "holds";
+      e["verdict"] = r.verdict();
       list.push_back(e);
     }
     j["lemmas"] = list;
