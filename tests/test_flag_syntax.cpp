@@ -30,7 +30,7 @@ const std::string kBom = "\xEF\xBB\xBF";
 
 }  // namespace
 
-TEST_CASE("flags: --tolerance and --lambda read the same numbers (decimals, fractions; no hex, no blanks)", "[cli][flags]") {
+TEST_CASE("flags: --tolerance and --lambda read the same numbers (decimals and fractions, no hex, no blanks)", "[cli][flags]") {
   const std::string m = "examples/subleq/multiply.sq --max-steps 5 ";
   // Accepted alike: a fraction and a decimal, with the same value.
   const auto fraction = run_cli("run " + m + "--tolerance 1/4 --lambda 7/2 --json");

@@ -12,6 +12,7 @@
 
 #include "analysis/lemma_checks.hpp"
 #include "cli/formats_command.hpp"
+#include "cli/progress.hpp"
 #include "cli/sigmoid_cli.hpp"
 
 namespace loopcert::cli {
@@ -63,7 +64,8 @@ struct LemmaSummary {
 };
 
 // `trials` random inputs and `trials` worst-case inputs (analysis::Inputs::Adversarial).
-LemmaSummary check_lemma(const std::string& lemma, const ScalarSpec& scalar, const VerifyCommon& common) {
+LemmaSummary check_lemma(const std::string& lemma, const ScalarSpec& scalar, const VerifyCommon& common, Progress& progress,
+                         std::int64_t& done) {
   LemmaSummary s;
   s.lemma = lemma;
   for (const analysis::Inputs inputs : {analysis::Inputs::Random, analysis::Inputs::Adversarial})
@@ -77,6 +79,7 @@ LemmaSummary check_lemma(const std::string& lemma, const ScalarSpec& scalar, con
       s.lambda_lo = std::min(s.lambda_lo, t.lambda), s.lambda_hi = std::max(s.lambda_hi, t.lambda);
       s.delta_hi = std::max(s.delta_hi, t.delta);
       (inputs == analysis::Inputs::Random ? s.random : s.adversarial).add(t);
+      progress.tick(++done);
     }
   return s;
 }
@@ -146,15 +149,21 @@ int verify(const VerifyArgs& args) {
     throw UsageError(std::string("--scalar: ") + e.what());
   }
   std::vector<LemmaSummary> rows;
+  const std::int64_t total = static_cast<std::int64_t>(lemmas.size()) * 2 * args.common.trials;
+  Progress progress(fmt::format("verify: {} lemma(s) x {} random and {} worst-case trials at {}", lemmas.size(), args.common.trials,
+                                args.common.trials, scalar.name()),
+                    "trials", total);
+  std::int64_t done = 0;
   for (const auto& l : lemmas) {
     if (!args.common.json && ::isatty(2)) std::cerr << "  checking " << l << " (" << args.common.trials << " trials)...\r" << std::flush;
     try {
-      rows.push_back(check_lemma(l, scalar, args.common));
+      rows.push_back(check_lemma(l, scalar, args.common, progress, done));
     } catch (const std::invalid_argument& e) {
       throw UsageError(e.what());
     }
   }
   if (!args.common.json && ::isatty(2)) std::cerr << std::string(60, ' ') << "\r";
+  progress.finish();
   bool all_hold = true;
   for (const auto& r : rows) all_hold = all_hold && r.violations() == 0 && r.vacuous() == 0;
   if (args.common.json) {
