@@ -105,3 +105,23 @@ TEST_CASE("long jobs state their size and show progress on stderr, with --json t
   // Negative check: a job that ends within the quiet time prints nothing on stderr.
   CHECK(run_cli("run --machine-only --json --max-steps 3000 " + endless_program()).err.empty());
 }
+
+TEST_CASE("limits: N <= 62 for transformer runs (.bits 64 runs on the machine), a layout field over 10^9 says why", "[cli][limits]") {
+  const std::string bits64 = temp_path("bits64.sq");
+  std::ofstream(bits64) << ".bits 64\n.mem A 1\nhalt\n";
+  auto r = run_cli("run " + bits64);
+  CHECK(r.status == 2);
+  CHECK(r.err.find("N = 64 bits: the adder's integer sums reach 2^(N+2), limit is N <= 62") != std::string::npos);
+  CHECK(run_cli("run --machine-only " + bits64).status == 0);
+  const std::string bits62 = temp_path("bits62.sq");
+  std::ofstream(bits62) << ".bits 62\n.mem A 1\nhalt\n";
+  const auto at62 = run_cli("run " + bits62);  // built and run (double may diverge at 62 bits: exit 1)
+  CHECK(at62.status != 2);
+  CHECK(at62.out.find("N = 62 bits") != std::string::npos);
+  r = run_cli("run --cmds a.csv --mem b.csv --layout 1,2047,4000000000,8");
+  CHECK(r.status == 2);
+  CHECK(r.err.find("n = 4000000000 is beyond the limit of 10^9 for a layout field") != std::string::npos);
+  r = run_cli("run --cmds a.csv --mem b.csv --layout 1,2,x,8");
+  CHECK(r.status == 2);
+  CHECK(r.err.find("beyond the limit") == std::string::npos);
+}
