@@ -50,7 +50,7 @@ sanitize-test: deps
 # Inputs that crash are written to fuzz/findings/; the seed corpora are in fuzz/corpus/.
 FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 120
-FUZZ_TARGETS = sq csv numbers
+FUZZ_TARGETS = sq csv numbers fq table flags
 fuzz-deps:
 	@$(MAKE) --no-print-directory deps PACKAGES="clang libclang-rt-14-dev cmake libboost-dev libmpfr-dev libgmp-dev pkg-config"
 fuzz: fuzz-deps
