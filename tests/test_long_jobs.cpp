@@ -125,3 +125,17 @@ TEST_CASE("limits: N <= 62 for transformer runs (.bits 64 runs on the machine), 
   CHECK(r.status == 2);
   CHECK(r.err.find("beyond the limit") == std::string::npos);
 }
+
+TEST_CASE("limits: the search grid's 100000 cells, .k up to 64, exponents up to 10^5", "[cli][limits]") {
+  auto r = run_cli("search grid --quiet --bits 2..100 --lambda 1..2000:1 examples/subleq/multiply.sq");
+  CHECK(r.status == 2);
+  CHECK(r.err.find("the grid has more than 100000 cells") != std::string::npos);
+  const std::string k65 = temp_path("k65.fq");
+  std::ofstream(k65) << ".k 65\n.real A 1x1 0\nhalt\n";
+  r = run_cli("run --machine-only " + k65);
+  CHECK(r.status == 2);
+  CHECK(r.err.find(":1:4: error: bad .k value '65' (expected an integer from 1 to 64)") != std::string::npos);
+  r = run_cli("run examples/subleq/multiply.sq --lambda 1e100001");
+  CHECK(r.status == 2);
+  CHECK(r.err.find("has an exponent beyond the limit of 100000") != std::string::npos);
+}
