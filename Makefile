@@ -46,11 +46,12 @@ sanitize-test: deps
 	ASAN_OPTIONS=detect_leaks=1 ./scripts/demo.sh $(SANITIZE_BUILD)/loopcert > $(SANITIZE_BUILD)/demo.log
 
 # libFuzzer targets for every parser (fuzz/), built with clang in build-fuzz/.
-# `make fuzz` runs each for FUZZ_SECONDS (default 120); `make fuzz-smoke` for 10 s (CI).
+# `make fuzz` runs each for FUZZ_SECONDS (default 120), two at a time (FUZZ_JOBS);
+# `make fuzz-smoke` for 10 s (CI).
 # Inputs that crash are written to fuzz/findings/; the seed corpora are in fuzz/corpus/.
 FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 120
-FUZZ_TARGETS = sq csv numbers
+FUZZ_TARGETS = sq csv numbers fq table flags
 fuzz-deps:
 	@$(MAKE) --no-print-directory deps PACKAGES="clang libclang-rt-14-dev cmake libboost-dev libmpfr-dev libgmp-dev pkg-config"
 fuzz: fuzz-deps

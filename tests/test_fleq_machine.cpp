@@ -90,7 +90,7 @@ TEST_CASE("fleq machine: the scalar functions at 256 bits", "[fleq]") {
   CHECK(abs(third.entries[0] - q(1, 3)) <= pow2(-256 - 1));
 }
 
-TEST_CASE("fleq machine: branches read the flag after the write; halt and falling off halt", "[fleq]") {
+TEST_CASE("fleq machine: branches read the flag after the write, halt and falling off halt", "[fleq]") {
   const std::string text =
       ".int i = -2\n.int one = 1\n.int n = 0\n"
       "loop: i = add i, one if i <= 0 goto loop\n"  // i: -1, 0 (jumps), 1 (falls through)

@@ -209,7 +209,7 @@ TEST_CASE("table: x increasing exactly but not after rounding to double is rejec
 // ---------------------------------------------------------------------------------
 // Defect 6: long or binary text in messages
 
-TEST_CASE("excerpt: at most 40 characters, non-printable bytes as \\xNN", "[input][excerpt]") {
+TEST_CASE("excerpt: at most 40 characters, non-printable bytes as hex escapes", "[input][excerpt]") {
   CHECK(excerpt("bad-token") == "bad-token");
   CHECK(excerpt(std::string(40, 'a')) == std::string(40, 'a'));
   CHECK(excerpt(std::string(41, 'a')) == std::string(40, 'a') + "...");

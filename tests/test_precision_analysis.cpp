@@ -82,7 +82,7 @@ TEST_CASE("every scalar of DESIGN.md section 4 runs in lockstep", "[precision][s
   CHECK_THROWS_AS(analysis::run_lockstep(compile::subleq_target(p, {}), options(p, "mpfi:64")), std::invalid_argument);
 }
 
-TEST_CASE("fp16 runs multiply at the default lambda; bf16 breaks in the adder", "[precision][scalars]") {
+TEST_CASE("fp16 runs multiply at the default lambda, bf16 breaks in the adder", "[precision][scalars]") {
   const auto p = isa::load_sq(kExamples + "multiply.sq");
   CHECK(analysis::run_lockstep(compile::subleq_target(p, {}), options(p, "fp16")).agree);
   const auto r = analysis::run_lockstep(compile::subleq_target(p, {}), options(p, "bf16"));
@@ -202,7 +202,7 @@ TEST_CASE("the fast MPFR emulation gives the same runs as MPFR", "[precision][na
   }
 }
 
-TEST_CASE("precision bound: exact arithmetic reduces to loop_is_exact; predicted precisions run", "[precision][bound]") {
+TEST_CASE("precision bound: exact arithmetic reduces to loop_is_exact, predicted precisions run", "[precision][bound]") {
   for (const char* name : {"multiply", "fibonacci", "long_loop"}) {
     const auto p = isa::load_sq(kExamples + name + ".sq");
     const Rational lambda = default_lambda(p);

@@ -92,7 +92,7 @@ TEST_CASE("search grid: CSV by default, cells in JSON", "[cli][search]") {
   CHECK(j.contains("predicted_lambda"));
 }
 
-TEST_CASE("run --json: per-layer summaries; --trace adds margin and layers per loop", "[cli][run]") {
+TEST_CASE("run --json: per-layer summaries, --trace adds margin and layers per loop", "[cli][run]") {
   auto r = run_cli("run examples/subleq/multiply.sq --json");
   REQUIRE(r.status == 0);
   auto j = nlohmann::json::parse(r.out);

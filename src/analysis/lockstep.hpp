@@ -22,6 +22,8 @@
 
 namespace loopcert::analysis {
 
+struct TraceRow;
+
 struct RunOptions {
   ScalarSpec scalar;
   Rational lambda = 4;               // the run's softmax temperature (heads scaled by it)
@@ -40,6 +42,10 @@ struct RunOptions {
   // false forces MPFR itself.
   bool fast_mpfr = true;
   std::function<void(std::int64_t loop, std::int64_t total)> progress;  // optional, every ~1000 loops
+  // With `trace`: when set, each row goes here as the loop ends (with the layer names of
+  // RunResult::layer_names) instead of into RunResult::trace, so that a long traced run
+  // (`run --trace` in text) streams in bounded memory.
+  std::function<void(const TraceRow& row, const std::vector<std::string>& layer_names)> on_trace;
 };
 
 // The error one layer left in the rows it writes (all columns), after the layer.

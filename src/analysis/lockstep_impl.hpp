@@ -168,7 +168,9 @@ void LockstepRun<T>::after_step(double d) {
 template <class T>
 void LockstepRun<T>::trace(double d, double margin) {
   if (!o_.trace || !instruction_) return;
-  r_.trace.push_back({r_.loops, instruction_, d, margin, tracker_ ? tracker_->errors() : std::vector<LayerError>{}});
+  TraceRow row{r_.loops, instruction_, d, margin, tracker_ ? tracker_->errors() : std::vector<LayerError>{}};
+  if (o_.on_trace) o_.on_trace(row, r_.layer_names);
+  else r_.trace.push_back(std::move(row));
 }
 
 template <class T>

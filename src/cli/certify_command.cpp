@@ -7,8 +7,8 @@
 #include <fmt/format.h>
 
 #include "cert/exhaustive.hpp"
+#include "cli/flag_values.hpp"
 #include "cli/program_source.hpp"
-#include "cli/search_command.hpp"
 #include "compile/subleq/compiler.hpp"
 #include "compile/subleq/target.hpp"
 #include "report/certificate_report.hpp"
@@ -43,7 +43,7 @@ int certify(const CertifyArgs& args) {
   options.max_punchcards = args.max_punchcards;
   blocks::BlockParams params;
   const bool default_lambda = args.lambda.empty();
-  if (!default_lambda) params.lambda = parse_positive("--lambda", args.lambda);
+  if (!default_lambda) params.lambda = positive_flag("--lambda", args.lambda);
   const isa::SubleqProgram program = load_program(args.source);
   if (default_lambda) {
     const Layout layout = compile::subleq_layout(program);

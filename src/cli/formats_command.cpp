@@ -14,6 +14,7 @@
 
 #include "analysis/formats_study.hpp"
 #include "cli/program_source.hpp"
+#include "cli/flag_values.hpp"
 #include "cli/search_command.hpp"
 #include "core/input_error.hpp"
 #include "core/scalar_name.hpp"
@@ -80,8 +81,8 @@ int run_verify_formats(const FormatsOptions& o, const VerifyCommon& common) {
   const std::vector<std::string> paths = program_paths(o);
   const std::vector<ScalarSpec> scalars = parse_formats(o.formats);
   analysis::FormatsStudyOptions so;
-  so.resolution = parse_positive("--resolution", o.resolution);
-  so.lambda_cap = parse_positive("--lambda-max", o.lambda_max);
+  so.resolution = positive_flag("--resolution", o.resolution);
+  so.lambda_cap = positive_flag("--lambda-max", o.lambda_max);
   check_lambda_search(so.resolution, so.lambda_cap);
   if (o.search_steps < 1) throw UsageError("--search-steps must be >= 1");
   if (o.jobs && *o.jobs < 1) throw UsageError("--jobs must be >= 1 (got " + std::to_string(*o.jobs) + ")");

@@ -12,9 +12,11 @@
 
 #include "analysis/certificate.hpp"
 #include "analysis/lockstep.hpp"
+#include "cli/flag_values.hpp"
 #include "cli/program_source.hpp"
+#include "cli/progress.hpp"
+#include "cli/run_limits.hpp"
 #include "cli/run_fleq.hpp"
-#include "cli/search_command.hpp"
 #include "compile/subleq/target.hpp"
 #include "core/input_error.hpp"
 #include "core/rational.hpp"
@@ -40,18 +42,36 @@ analysis::RunOptions check_flags(const RunArgs& args) {
     throw UsageError(std::string("--scalar: ") + e.what());
   }
   if (!scalar_facts(options.scalar).runnable) throw UsageError("--scalar: " + scalar_facts(options.scalar).not_runnable);
-  if (!args.lambda.empty()) options.lambda = parse_positive("--lambda", args.lambda);
+  if (!args.lambda.empty()) options.lambda = positive_flag("--lambda", args.lambda);
   options.max_steps = args.max_steps;
   options.trace = args.trace;
   options.tolerance = args.tolerance;
   options.decompose = args.decompose;
-  if (!args.json)
-    options.progress = [](std::int64_t loops, std::int64_t) { std::cerr << "\r  ... " << loops << " loops" << std::flush; };
+  if (args.trace && args.json && args.max_steps > kMaxJsonTraceSteps)
+    throw UsageError(fmt::format("--trace with --json holds every loop's row for the one JSON array: at most --max-steps {} (got {}); "
+                                 "the text trace streams at any --max-steps",
+                                 kMaxJsonTraceSteps, args.max_steps));
+  // Progress on stderr, also with --json (stdout is the result).
+  options.progress = [](std::int64_t loops, std::int64_t) { std::cerr << "\r  ... " << loops << " loops" << std::flush; };
   return options;
 }
 
+// isa::run_machine's loop (the same step and halt), with progress for a long run.
+isa::Trace run_machine_with_progress(const isa::SubleqProgram& program, std::int64_t max_steps) {
+  Progress progress(fmt::format("run --machine-only {}: at most {} steps (--max-steps)", program.source, max_steps), "steps", max_steps);
+  isa::Trace trace;
+  isa::MachineState state = isa::initial_state(program);
+  while (!state.halted && trace.steps < max_steps) {
+    state = isa::step(program, state);
+    if (++trace.steps % 4096 == 0) progress.tick(trace.steps);
+  }
+  trace.halted = state.halted;
+  trace.states.push_back(std::move(state));
+  return trace;
+}
+
 int run_machine(const isa::SubleqProgram& program, const RunArgs& args) {
-  const isa::Trace trace = isa::run_machine(program, args.max_steps, false);
+  const isa::Trace trace = run_machine_with_progress(program, args.max_steps);
   const auto cells = compile::subleq_cells(program, trace.states.back().memory);
   if (args.json) {
     nlohmann::json j{{"program", program.source}, {"scalar", nullptr}, {"steps", trace.steps}, {"halted", trace.halted},
@@ -80,9 +100,29 @@ int run(const RunArgs& args) {
   } catch (const std::invalid_argument& ex) {
     throw UsageError(program.source + ": cannot build the transformer: " + ex.what());
   }
+  check_run_memory(*target.compiled, options.scalar, program.source);
+  if (args.decompose) check_run_memory(*target.compiled, ScalarSpec{ScalarKind::Mpfr, 256}, program.source + " (--decompose)");
   if (args.lambda.empty()) options.lambda = target.predict.default_lambda;
+  // The text trace streams (issue 16, item 2): a row is printed as its loop ends, never
+  // held, so memory stays bounded at any --max-steps. The JSON trace is one array.
+  std::vector<std::string> streamed_layers;
+  bool streamed = false;
+  if (args.trace && !args.json)
+    options.on_trace = [&](const analysis::TraceRow& row, const std::vector<std::string>& layers) {
+      if (!streamed) {
+        std::cout << report::trace_header_text(target.trace_header, layers);
+        streamed_layers = layers;
+        streamed = true;
+      }
+      std::cout << report::trace_row_text(row);
+    };
+  Progress progress(fmt::format("run {}: at most {} steps (--max-steps) at {}, {} rows x {} columns", program.source, args.max_steps,
+                                options.scalar.name(), target.compiled->layout.rows(), target.compiled->layout.columns()),
+                    "steps", args.max_steps);
+  options.progress = [&progress](std::int64_t loops, std::int64_t) { progress.tick(loops); };
   const analysis::RunResult r = analysis::run_lockstep(target, options);
-  if (options.progress && r.loops >= 1000) std::cerr << "\r" << std::string(30, ' ') << "\r";
+  progress.finish();
+  if (streamed) std::cout << report::trace_footer_text(streamed_layers);
 
   report::RunContext c;
   c.program = program.source;
@@ -92,7 +132,7 @@ int run(const RunArgs& args) {
   c.lambda_default = args.lambda.empty();
   c.lambda_default_text = "smallest on a 0.5 grid where the read and write bounds stay below half their thresholds";
   c.tolerance = args.tolerance;
-  c.trace = args.trace;
+  c.trace = args.trace && args.json;  // the text trace was streamed above
   c.trace_header = target.trace_header;
   c.layout = &target.compiled->layout;
   c.bounds = target.predict.summary(r.lambda_value);

@@ -23,6 +23,10 @@ struct RunArgs {
   bool trace = false, json = false, machine_only = false, decompose = false;
 };
 
+// `--trace --json` holds every row for one JSON array, so it is capped; the text trace
+// streams (bounded memory at any --max-steps).
+inline constexpr std::int64_t kMaxJsonTraceSteps = 1000000;
+
 // Runs the command; returns the exit code (throws UsageError / InputError for bad input).
 int run_command(const RunArgs& args);
 

@@ -3,9 +3,10 @@
 // report/sigmoid_output.hpp.
 #include "cli/sigmoid_cli.hpp"
 
-#include "cli/search_command.hpp"
+#include "cli/flag_values.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -55,13 +56,17 @@ Target resolve_target(const std::string& f, const std::string& range, const std:
     } catch (const std::invalid_argument& e) {
       throw UsageError(std::string("--range: ") + e.what());
     }
-    check_within_double("--range", r->first, range);
-    check_within_double("--range", r->second, range);
+    check_range_flag("--range", r->first, r->second, range);
   }
   try {
     return approx::make_target(kind, r, knots);
   } catch (const std::invalid_argument& e) {
-    throw UsageError(std::string("--range: ") + e.what());
+    if (kind != TargetKind::Table || r) throw UsageError(std::string("--range: ") + e.what());
+    // No --range: the range is the table's own x-range, so the culprit is the point at
+    // its far end, named by file:line (issue 16, item 6).
+    const Knot& end = abs(knots.front().x) > abs(knots.back().x) ? knots.front() : knots.back();
+    throw UsageError("--table: " + table + ":" + std::to_string(end.line) + ": x = " + to_string(end.x) +
+                     " ends the table's x-range, which is the range when no --range is given: " + e.what());
   }
 }
 
@@ -121,7 +126,11 @@ int run_verify_sigmoid(const SigmoidOptions& options, const VerifyCommon& common
       cert::verify_sigmoid(target, constructions, options.construction, options.terms, scalar, common.trials, common.seed);
   if (common.json) std::cout << report::verify_sigmoid_json(r).dump(2) << "\n";
   else report::print_verify_sigmoid(std::cout, r);
-  return r.all_hold ? kSuccess : kCheckFailed;
+  // An infinite bound verifies nothing (issue 16, item 5): not a pass.
+  const bool vacuous = std::any_of(r.rows.begin(), r.rows.end(), [](const cert::VerifyRow& row) { return !std::isfinite(row.bound.total); });
+  if (vacuous)
+    std::cerr << "verify sigmoid: vacuous: a bound is infinite at " << r.scalar.name() << ", so nothing is verified (exit 1)\n";
+  return r.all_hold && !vacuous ? kSuccess : kCheckFailed;
 }
 
 int run_search_terms(const SearchTermsOptions& o) {
@@ -129,7 +138,7 @@ int run_search_terms(const SearchTermsOptions& o) {
   const auto constructions = resolve_constructions(o.construction);
   const ScalarSpec scalar = resolve_scalar(o.scalar);
   if (o.error.empty()) throw UsageError("--error is required (e.g. --error 1e-3)");
-  const double E = to_double(parse_positive("--error", o.error));
+  const double E = to_double(positive_flag("--error", o.error));
   if (o.terms) check_terms(*o.terms, "--terms", has_fitted(constructions));
   check_terms(o.max_terms, "--max-terms");
   check_terms(o.max_fitted_terms, "--max-fitted-terms", true);

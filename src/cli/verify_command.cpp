@@ -5,12 +5,14 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cmath>
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
 
 #include "analysis/lemma_checks.hpp"
 #include "cli/formats_command.hpp"
+#include "cli/progress.hpp"
 #include "cli/sigmoid_cli.hpp"
 
 namespace loopcert::cli {
@@ -35,10 +37,12 @@ std::uint64_t trial_seed(std::uint64_t seed, std::uint64_t i) {
 // The worst trial of one kind of input (random or adversarial) for one lemma.
 struct InputSummary {
   int trials = 0, violations = 0;
+  int vacuous = 0;  // trials whose bound is infinite: they verify nothing (issue 16, item 5)
   double max_observed = 0, bound_at_max = 0, max_ratio = 0;
   std::optional<analysis::LemmaTrial> smallest_failure;
   void add(const analysis::LemmaTrial& t) {
     ++trials;
+    if (!std::isfinite(t.bound)) ++vacuous;
     if (t.observed >= max_observed) max_observed = t.observed, bound_at_max = t.bound;
     const double ratio = t.bound > 0 ? t.observed / t.bound : (t.observed > 0 ? INFINITY : 0);
     max_ratio = std::max(max_ratio, ratio);
@@ -55,10 +59,13 @@ struct LemmaSummary {
   int n_lo = 1 << 30, n_hi = 0, N_lo = 1 << 30, N_hi = 0;
   double lambda_lo = 1e300, lambda_hi = 0, delta_hi = 0;
   int violations() const { return random.violations + adversarial.violations; }
+  int vacuous() const { return random.vacuous + adversarial.vacuous; }
+  const char* verdict() const { return violations() ? "violated" : vacuous() ? "vacuous" : "holds"; }
 };
 
 // `trials` random inputs and `trials` worst-case inputs (analysis::Inputs::Adversarial).
-LemmaSummary check_lemma(const std::string& lemma, const ScalarSpec& scalar, const VerifyCommon& common) {
+LemmaSummary check_lemma(const std::string& lemma, const ScalarSpec& scalar, const VerifyCommon& common, Progress& progress,
+                         std::int64_t& done) {
   LemmaSummary s;
   s.lemma = lemma;
   for (const analysis::Inputs inputs : {analysis::Inputs::Random, analysis::Inputs::Adversarial})
@@ -72,13 +79,15 @@ LemmaSummary check_lemma(const std::string& lemma, const ScalarSpec& scalar, con
       s.lambda_lo = std::min(s.lambda_lo, t.lambda), s.lambda_hi = std::max(s.lambda_hi, t.lambda);
       s.delta_hi = std::max(s.delta_hi, t.delta);
       (inputs == analysis::Inputs::Random ? s.random : s.adversarial).add(t);
+      progress.tick(++done);
     }
   return s;
 }
 
 nlohmann::json input_json(const InputSummary& r) {
   nlohmann::json e{{"trials", r.trials},           {"max_observed", r.max_observed}, {"bound_at_max", r.bound_at_max},
-                   {"max_ratio", r.max_ratio},     {"violations", r.violations}};
+                   {"max_ratio", r.max_ratio},     {"violations", r.violations},
+                   {"vacuous_trials", r.vacuous}};
   if (r.smallest_failure)
     e["smallest_failure"] = {{"seed", r.smallest_failure->seed}, {"n", r.smallest_failure->n}, {"N", r.smallest_failure->N},
                              {"observed", r.smallest_failure->observed}, {"bound", r.smallest_failure->bound},
@@ -107,7 +116,10 @@ void print_lemma_table(const std::vector<LemmaSummary>& rows, const ScalarSpec& 
                              fmt::format("{}-{}", r.n_lo, r.n_hi), fmt::format("{}-{}", r.N_lo, r.N_hi),
                              fmt::format("{:g}-{:g}", r.lambda_lo, r.lambda_hi), r.random.max_observed, r.random.bound_at_max,
                              r.random.max_ratio, r.adversarial.max_observed, r.adversarial.bound_at_max, r.adversarial.max_ratio,
-                             r.violations() ? "VIOLATED" : "holds");
+                             r.violations() ? "VIOLATED" : r.vacuous() ? "VACUOUS" : "holds");
+    if (!r.violations() && r.vacuous())
+      std::cout << fmt::format("           the bound is infinite in {} of {} trials at {}: nothing is verified (not a pass)\n", r.vacuous(),
+                               r.random.trials + r.adversarial.trials, scalar.name());
     print_failure("random", r.random);
     print_failure("worst-case", r.adversarial);
   }
@@ -140,17 +152,23 @@ int verify(const VerifyArgs& args) {
     throw UsageError(std::string("--scalar: ") + e.what());
   }
   std::vector<LemmaSummary> rows;
+  const std::int64_t total = static_cast<std::int64_t>(lemmas.size()) * 2 * args.common.trials;
+  Progress progress(fmt::format("verify: {} lemma(s) x {} random and {} worst-case trials at {}", lemmas.size(), args.common.trials,
+                                args.common.trials, scalar.name()),
+                    "trials", total);
+  std::int64_t done = 0;
   for (const auto& l : lemmas) {
     if (!args.common.json && ::isatty(2)) std::cerr << "  checking " << l << " (" << args.common.trials << " trials)...\r" << std::flush;
     try {
-      rows.push_back(check_lemma(l, scalar, args.common));
+      rows.push_back(check_lemma(l, scalar, args.common, progress, done));
     } catch (const std::invalid_argument& e) {
       throw UsageError(e.what());
     }
   }
   if (!args.common.json && ::isatty(2)) std::cerr << std::string(60, ' ') << "\r";
+  progress.finish();
   bool all_hold = true;
-  for (const auto& r : rows) all_hold = all_hold && r.violations() == 0;
+  for (const auto& r : rows) all_hold = all_hold && r.violations() == 0 && r.vacuous() == 0;
   if (args.common.json) {
     nlohmann::json j;
     j["scalar"] = scalar.name();
@@ -168,7 +186,7 @@ int verify(const VerifyArgs& args) {
       e["lambda"] = {r.lambda_lo, r.lambda_hi};
       e["max_delta"] = r.delta_hi;
       e["adversarial"] = input_json(r.adversarial);
-      e["verdict"] = r.violations() ? "violated" : "holds";
+      e["verdict"] = r.verdict();
       list.push_back(e);
     }
     j["lemmas"] = list;

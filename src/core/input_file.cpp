@@ -30,6 +30,7 @@ std::string read_input_file(const std::string& path, const std::string& expected
     text.append(buffer, static_cast<std::size_t>(in.gcount()));
   }
   if (in.bad()) throw InputError(path, 0, 0, "cannot read file (read failed)" + tail);
+  drop_byte_order_mark(text);
   return text;
 }
 

@@ -15,6 +15,7 @@
 #include <stdexcept>
 
 #include "core/input_error.hpp"
+#include "core/input_file.hpp"
 
 namespace loopcert {
 
@@ -123,7 +124,7 @@ std::vector<TablePoint> parse_table(const std::string& text, const std::string& 
     if (header) continue;  // such as "x,y"
     if (fields.size() != 2)
       throw table_error(source, number, 0, "expected two numbers 'x y' (or 'x,y'), got '" + excerpt(trim(line)) + "'");
-    const TablePoint k{table_value(fields[0], "x", source, number), table_value(fields[1], "y", source, number)};
+    const TablePoint k{table_value(fields[0], "x", source, number), table_value(fields[1], "y", source, number), number};
     if (!knots.empty()) {
       const std::string previous = "x = " + excerpt(x_texts.back()) + " (line " + std::to_string(lines.back()) + ")";
       if (!(knots.back().x < k.x))
@@ -163,6 +164,7 @@ std::vector<TablePoint> read_table(const std::string& path) {
   char buffer[1 << 16];
   while (in.read(buffer, sizeof buffer) || in.gcount() > 0) text.append(buffer, static_cast<std::size_t>(in.gcount()));
   if (in.bad()) throw std::invalid_argument(path + ": cannot read table file (read failed)");
+  drop_byte_order_mark(text);
   return parse_table(text, path);
 }
 

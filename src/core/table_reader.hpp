@@ -14,6 +14,7 @@ namespace loopcert {
 
 struct TablePoint {
   Rational x, y;
+  int line = 0;  // the point's line in its table file (for messages), 0 when built by hand
 };
 
 // At least two points, x strictly increasing, exactly and after rounding to double, and

@@ -32,6 +32,11 @@ nlohmann::json memory_json(const std::vector<compile::Cell>& cells, bool hidden)
 
 nlohmann::json run_json(const analysis::RunResult& r, const RunContext& c);
 std::string run_text(const analysis::RunResult& r, const RunContext& c);
+// The text trace in parts, so that `run --trace` can stream it loop by loop: the header
+// (LoopTarget::trace_header and the tracked layers), one line per loop, the footer.
+std::string trace_header_text(const std::string& instruction_header, const std::vector<std::string>& layer_names);
+std::string trace_row_text(const analysis::TraceRow& row);
+std::string trace_footer_text(const std::vector<std::string>& layer_names);
 
 // The certificate line's verdict, e.g. "every loop exact (proofs/subleq_loop.md)".
 std::string certificate_text(const analysis::RunCertificate& c, const std::string& scalar, const std::string& theorem);

@@ -15,17 +15,9 @@ std::string value_text(const compile::Value& v) {
 }
 
 std::string trace_text(const analysis::RunResult& r, const RunContext& c) {
-  std::string out = "\n  loop    pc  " + c.trace_header + "  drift     margin";
-  for (const auto& name : r.layer_names) out += fmt::format("  {:>10}", name);
-  out += "\n";
-  for (const auto& t : r.trace) {
-    std::string line = fmt::format("  {:>5} {:>5}  {}  {:.2e}  {:.2e}", t.loop, t.instruction ? t.instruction->pc : -1,
-                                   t.instruction ? t.instruction->text : "", t.drift, t.margin);
-    for (const auto& e : t.layers) line += fmt::format("  {:>10.2e}", e.error);
-    out += line + "\n";
-  }
-  if (!r.layer_names.empty()) out += "  (per layer: largest |X - ideal| over the rows the layer writes, after the layer)\n";
-  return out + "\n";
+  std::string out = trace_header_text(c.trace_header, r.layer_names);
+  for (const auto& t : r.trace) out += trace_row_text(t);
+  return out + trace_footer_text(r.layer_names);
 }
 
 std::string layers_text(const analysis::RunResult& r) {
@@ -64,6 +56,23 @@ std::string divergence_text(const analysis::RunResult& r, const Layout& layout) 
 }
 
 }  // namespace
+
+std::string trace_header_text(const std::string& instruction_header, const std::vector<std::string>& layer_names) {
+  std::string out = "\n  loop    pc  " + instruction_header + "  drift     margin";
+  for (const auto& name : layer_names) out += fmt::format("  {:>10}", name);
+  return out + "\n";
+}
+
+std::string trace_row_text(const analysis::TraceRow& t) {
+  std::string line = fmt::format("  {:>5} {:>5}  {}  {:.2e}  {:.2e}", t.loop, t.instruction ? t.instruction->pc : -1,
+                                 t.instruction ? t.instruction->text : "", t.drift, t.margin);
+  for (const auto& e : t.layers) line += fmt::format("  {:>10.2e}", e.error);
+  return line + "\n";
+}
+
+std::string trace_footer_text(const std::vector<std::string>& layer_names) {
+  return layer_names.empty() ? "\n" : "  (per layer: largest |X - ideal| over the rows the layer writes, after the layer)\n\n";
+}
 
 std::string certificate_text(const analysis::RunCertificate& c, const std::string& scalar, const std::string& theorem) {
   if (c.at_scalar) return "every loop exact (" + theorem + ")";

@@ -43,7 +43,7 @@ nlohmann::json row_json(const cert::VerifyRow& r) {
          {"bound_function", r.bound.certified ? "cert::certify + bounds::rounding_bound" : "bounds::staircase_bound + bounds::rounding_bound"},
          {"ratio", number_or_null(r.ratio)},
          {"bound_vacuous", !std::isfinite(r.bound.total)},
-         {"verdict", r.holds ? "holds" : "violated"}};
+         {"verdict", !r.holds ? "violated" : std::isfinite(r.bound.total) ? "holds" : "vacuous"}};
   if (r.bound.certified) {
     j["certificate_converged"] = r.bound.converged;
     j["certificate_cells"] = r.bound.cells;
@@ -99,7 +99,10 @@ json verify_sigmoid_json(const cert::VerifyResult& r) {
          {"bound", number_or_null(b.bound.total)},
          {"ratio", number_or_null(b.ratio)},
          {"binding", construction_name(b.construction)},
-         {"verdict", r.all_hold ? "holds" : "violated"}};
+         {"verdict", !r.all_hold ? "violated"
+                     : std::all_of(r.rows.begin(), r.rows.end(), [](const cert::VerifyRow& row) { return std::isfinite(row.bound.total); })
+                         ? "holds"
+                         : "vacuous"}};
   j["results"] = json::array();
   for (const cert::VerifyRow& row : r.rows) j["results"].push_back(row_json(row));
   return j;
@@ -117,9 +120,13 @@ void print_verify_sigmoid(std::ostream& out, const cert::VerifyResult& r) {
                              construction_name(row.construction), row.block.heads(), width_text(row.block), sci(max_value_weight(row.block), 2),
                              sci(row.error.max_error), sci(row.bound.total), sci(row.bound.approximation), sci(row.bound.rounding),
                              row.bound.certified ? "certified" : "proved", fmt::format("{:.3f}", row.ratio),
-                             !row.holds ? "VIOLATED" : (std::isfinite(row.bound.total) ? "holds" : "holds (vacuous)"));
-  out << (r.all_hold ? "holds" : "violated") << ": the largest observed error is " << (r.all_hold ? "within" : "NOT within")
-            << " the bound (Theorem 2 / certificate + Theorem 3, proofs/sigmoid.md)\n";
+                             !row.holds ? "VIOLATED" : (std::isfinite(row.bound.total) ? "holds" : "VACUOUS"));
+  const bool vacuous = std::any_of(r.rows.begin(), r.rows.end(), [](const cert::VerifyRow& row) { return !std::isfinite(row.bound.total); });
+  if (vacuous && r.all_hold)
+    out << "vacuous: a bound is infinite, so nothing is verified (not a pass)\n";
+  else
+    out << (r.all_hold ? "holds" : "violated") << ": the largest observed error is " << (r.all_hold ? "within" : "NOT within")
+        << " the bound (Theorem 2 / certificate + Theorem 3, proofs/sigmoid.md)\n";
   for (const cert::VerifyRow& row : r.rows)
     if (!std::isfinite(row.bound.total))
       out << "note: the " << construction_name(row.construction) << " bound is infinite at " << r.scalar.name()

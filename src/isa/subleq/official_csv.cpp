@@ -242,8 +242,13 @@ CsvLayout parse_layout(const std::string& text) {
   for (int k = 0; k < 4; ++k) {
     bool overflow = false;
     const auto value = parse_decimal(fields[static_cast<std::size_t>(k)].text, overflow);
-    if (!value || *value < -1'000'000'000 || *value > 1'000'000'000) {
-      throw InputError(kLayoutFlag, 0, 0, usage);
+    if (!value) throw InputError(kLayoutFlag, 0, 0, usage);
+    if (*value < -1'000'000'000 || *value > 1'000'000'000) {
+      // The fields are ints, and no layout near this size could be built or run anyway.
+      static const char* const names[4] = {"s", "m", "n", "N"};
+      throw InputError(kLayoutFlag, 0, 0,
+                       std::string(names[k]) + " = " + excerpt(fields[static_cast<std::size_t>(k)].text) +
+                           " is beyond the limit of 10^9 for a layout field (" + usage + ")");
     }
     values[k] = static_cast<int>(*value);
   }

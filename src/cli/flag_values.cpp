@@ -1,0 +1,33 @@
+#include "cli/flag_values.hpp"
+
+#include <stdexcept>
+
+#include "cli/common.hpp"
+#include "core/real_flag.hpp"
+
+namespace loopcert::cli {
+
+Rational real_flag(const std::string& flag, const std::string& text) {
+  try {
+    return parse_real_flag(flag, text);
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(e.what());
+  }
+}
+
+Rational positive_flag(const std::string& flag, const std::string& text) {
+  const Rational q = real_flag(flag, text);
+  if (q <= 0) throw UsageError(flag + " must be positive (got " + text + ")");
+  return q;
+}
+
+void check_range_flag(const std::string& flag, const Rational& lo, const Rational& hi, const std::string& text) {
+  try {
+    check_normal_double(flag, lo, text);
+    check_normal_double(flag, hi, text);
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(e.what());
+  }
+}
+
+}  // namespace loopcert::cli

@@ -1,0 +1,29 @@
+// Progress of a long job on stderr (issue 16, item 3), with --json too (stdout stays
+// the result). Quiet for a job that ends within its first two seconds (or
+// LOOPCERT_PROGRESS_AFTER seconds); after that, once
+// the size of the job (stated at construction) and then one line at most every second,
+// rewritten in place with '\r'. finish() clears the line.
+#pragma once
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+namespace loopcert::cli {
+
+class Progress {
+ public:
+  // `job`: what runs and how much of it, e.g. "run: at most 10^12 steps of gcd.sq";
+  // `unit`: what tick() counts ("steps", "trials").
+  Progress(std::string job, std::string unit, std::int64_t total);
+  ~Progress();
+  void tick(std::int64_t done);  // reads the clock: call it every few thousand units of work
+  void finish();
+
+ private:
+  std::string job_, unit_;
+  std::int64_t total_;
+  std::chrono::steady_clock::time_point start_, next_;
+  bool shown_ = false;
+};
+
+}  // namespace loopcert::cli
