@@ -1,6 +1,8 @@
 // Fits on a uniform or geometric grid (approx/function_fit.hpp).
 #include "approx/function_fit.hpp"
 
+#include "approx/detail/width_choice.hpp"
+
 #include <Eigen/Dense>
 
 #include <algorithm>
@@ -69,23 +71,7 @@ SigmoidSum fit_on_grid(const Univariate& f, int m, const Rational& beta, FitGrid
 
 SigmoidSum best_fit_on_grid(const Univariate& f, int m, const std::vector<Rational>& betas, FitGrid grid,
                             const std::function<double(const SigmoidSum&)>& penalty) {
-  if (betas.empty()) throw std::invalid_argument("no candidate widths for the fitted construction");
-  std::pair<double, double> best{INFINITY, INFINITY};
-  SigmoidSum chosen;
-  for (const Rational& beta : betas) {
-    SigmoidSum trial = fit_on_grid(f, m, beta, grid);
-    double cost = grid_error(f, trial, 16 * m + 1001);
-    if (penalty) cost += penalty(trial);
-    if (!std::isfinite(cost)) cost = INFINITY;
-    double weight = 0;
-    for (const Term& t : trial.terms) weight = std::max(weight, std::fabs(to_double(t.c)));
-    const std::pair<double, double> key{cost, weight};
-    if (chosen.terms.empty() || key < best) {
-      best = key;
-      chosen = std::move(trial);
-    }
-  }
-  return chosen;
+  return detail::best_width(f, m, betas, [&](const Rational& beta) { return fit_on_grid(f, m, beta, grid); }, penalty);
 }
 
 }  // namespace loopcert::approx

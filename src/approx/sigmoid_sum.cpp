@@ -1,6 +1,8 @@
 // Sums of sigmoids (approx/sigmoid_sum.hpp).
 #include "approx/sigmoid_sum.hpp"
 
+#include "approx/detail/width_choice.hpp"
+
 #include <Eigen/Dense>
 #include <algorithm>
 #include <cmath>
@@ -118,13 +120,16 @@ SigmoidSum fit(const Univariate& f, int m, const Rational& beta) {
   return g;
 }
 
-SigmoidSum best_fit(const Univariate& f, int m, const std::vector<Rational>& betas,
-                    const std::function<double(const SigmoidSum&)>& penalty) {
+namespace detail {
+
+SigmoidSum best_width(const Univariate& f, int m, const std::vector<Rational>& betas,
+                      const std::function<SigmoidSum(const Rational&)>& fit_at,
+                      const std::function<double(const SigmoidSum&)>& penalty) {
   if (betas.empty()) throw std::invalid_argument("no candidate widths for the fitted construction");
   std::pair<double, double> best{INFINITY, INFINITY};
   SigmoidSum chosen;
   for (const Rational& beta : betas) {
-    SigmoidSum trial = fit(f, m, beta);
+    SigmoidSum trial = fit_at(beta);
     double cost = grid_error(f, trial, 16 * m + 1001);
     if (penalty) cost += penalty(trial);
     if (!std::isfinite(cost)) cost = INFINITY;
@@ -137,6 +142,13 @@ SigmoidSum best_fit(const Univariate& f, int m, const std::vector<Rational>& bet
     }
   }
   return chosen;
+}
+
+}  // namespace detail
+
+SigmoidSum best_fit(const Univariate& f, int m, const std::vector<Rational>& betas,
+                    const std::function<double(const SigmoidSum&)>& penalty) {
+  return detail::best_width(f, m, betas, [&](const Rational& beta) { return fit(f, m, beta); }, penalty);
 }
 
 }  // namespace loopcert::approx
