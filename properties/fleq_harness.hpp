@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "core/mpfr_rational.hpp"
 #include "core/mpfr_real.hpp"
 #include "core/rational.hpp"
 #include "tf/layer_spec.hpp"
@@ -31,14 +32,7 @@ inline Rational entry_within(int G) { return Rational(G) * Rational(*rc::gen::in
 // The exact value of a double or MPFR number.
 inline Rational exact_value(double x) { return Rational(x); }
 inline Rational exact_value(float x) { return Rational(static_cast<double>(x)); }
-inline Rational exact_value(const MpfrReal& x) {
-  mpq_t q;
-  mpq_init(q);
-  mpfr_get_q(q, x.raw());
-  Rational r(q);
-  mpq_clear(q);
-  return r;
-}
+inline Rational exact_value(const MpfrReal& x) { return exact_rational(x.raw()); }
 inline Rational exact_value(const Rational& x) { return x; }
 
 // The engine's output of one layer on X0, as exact rationals. scalar: "float", "double", "mpfr:P" or "exact".

@@ -16,6 +16,7 @@
 #include <rapidcheck/detail/TestMetadata.h>
 #include <rapidcheck/detail/TestParams.h>
 
+#include "core/mpfr_rational.hpp"
 #include "core/mpfr_real.hpp"
 #include "isa/fleq/assembler.hpp"
 #include "isa/fleq/machine.hpp"
@@ -144,11 +145,7 @@ Rows rows_of(const RandomCell& c) {
   return m;
 }
 
-Rational from_mpfr(const MpfrReal& x) {
-  Rational q;
-  mpfr_get_q(q.backend().data(), x.raw());
-  return q;
-}
+Rational from_mpfr(const MpfrReal& x) { return exact_rational(x.raw()); }
 
 // nullopt when the argument is outside the function's range.
 std::optional<Rational> function_value(Op op, const Rational& x) {

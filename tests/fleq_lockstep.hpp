@@ -10,6 +10,7 @@
 #include <string>
 
 #include "compile/fleq/compiler.hpp"
+#include "core/mpfr_rational.hpp"
 #include "core/mpfr_real.hpp"
 #include "isa/fleq/machine.hpp"
 #include "tf/transformer.hpp"
@@ -59,14 +60,7 @@ inline bool compare(const fq::FleqProgram& p, const cf::DecodedFleq& got, const 
 // The exact value of an engine scalar, so real errors at mpfr:128 are not floored by a
 // conversion to double.
 inline Rational exact_value(double x) { return Rational(x); }
-inline Rational exact_value(const MpfrReal& x) {
-  mpq_t q;
-  mpq_init(q);
-  mpfr_get_q(q, x.raw());
-  Rational r(q);
-  mpq_clear(q);
-  return r;
-}
+inline Rational exact_value(const MpfrReal& x) { return exact_rational(x.raw()); }
 
 // max over real entries of |x - x*| / max(1, |x*|), read from the punchcard exactly.
 template <class T>

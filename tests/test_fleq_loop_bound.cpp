@@ -25,6 +25,7 @@
 #include "cert/sigmoid_certificate.hpp"
 #include "compile/fleq/compiler.hpp"
 #include "compile/fleq/functions.hpp"
+#include "core/mpfr_rational.hpp"
 #include "core/mpfr_real.hpp"
 #include "isa/fleq/assembler.hpp"
 #include "isa/fleq/machine.hpp"
@@ -40,14 +41,7 @@ namespace {
 const std::string kExamples = std::string(LOOPCERT_SOURCE_DIR) + "/examples/fleq/";
 
 Rational exact_value(double x) { return Rational(x); }
-Rational exact_value(const MpfrReal& x) {
-  mpq_t q;
-  mpq_init(q);
-  mpfr_get_q(q, x.raw());
-  Rational r(q);
-  mpq_clear(q);
-  return r;
-}
+Rational exact_value(const MpfrReal& x) { return exact_rational(x.raw()); }
 double up(const Rational& x) {
   const double v = std::abs(to_double(x));
   return v == 0 ? 0 : std::nextafter(v, INFINITY);

@@ -15,6 +15,7 @@
 #include <type_traits>
 
 #include "analysis/sigmoid_eval.hpp"
+#include "core/mpfr_rational.hpp"
 #include "core/scalar_dispatch.hpp"
 
 namespace loopcert::analysis {
@@ -29,16 +30,11 @@ Rational exact_value(long double v) {
   mpfr_t x;
   mpfr_init2(x, 64);
   mpfr_set_ld(x, v, MPFR_RNDN);  // exact
-  Rational q;
-  mpfr_get_q(q.backend().data(), x);
+  Rational q = exact_rational(x);
   mpfr_clear(x);
   return q;
 }
-Rational exact_value(const MpfrReal& v) {
-  Rational q;
-  mpfr_get_q(q.backend().data(), v.raw());
-  return q;
-}
+Rational exact_value(const MpfrReal& v) { return exact_rational(v.raw()); }
 template <const FormatSpec& F>
 Rational exact_value(const Emulated<F>& v) {
   return Rational(v.value());

@@ -75,9 +75,7 @@ MpfrReal evaluate_mpfr(const Univariate& f, const MpfrReal& x) {
     case FunctionKind::Exp: return exp(x);
     case FunctionKind::Sigmoid: return MpfrReal(1) / (MpfrReal(1) + exp(-x));
     case FunctionKind::Table: {
-      Rational q;
-      mpfr_get_q(q.backend().data(), x.raw());
-      return MpfrReal(*evaluate_exact(f, q));
+      return MpfrReal(*evaluate_exact(f, exact_rational(x.raw())));
     }
   }
   return MpfrReal(0);

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "core/mpfr_rational.hpp"
 #include "core/mpfr_real.hpp"
 
 namespace loopcert::blocks {
@@ -21,9 +22,7 @@ Rational column_compensation(const SigmoidColumns& columns) {
   mpfr_mul_2si(v.raw(), v.raw(), 64, MPFR_RNDN);
   mpfr_rint(v.raw(), v.raw(), MPFR_RNDN);
   mpfr_mul_2si(v.raw(), v.raw(), -64, MPFR_RNDN);
-  Rational q;
-  mpfr_get_q(q.backend().data(), v.raw());
-  return q;
+  return exact_rational(v.raw());
 }
 
 double column_compensation_error(const SigmoidColumns& columns) {

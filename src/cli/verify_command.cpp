@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "analysis/lemma_checks.hpp"
+#include "analysis/trial_seed.hpp"
 #include "cli/formats_command.hpp"
 #include "cli/progress.hpp"
 #include "cli/sigmoid_cli.hpp"
@@ -26,13 +27,7 @@ struct VerifyArgs {
   FormatsOptions formats;
 };
 
-// splitmix64: independent, reproducible seeds for trial i of a run with seed s.
-std::uint64_t trial_seed(std::uint64_t seed, std::uint64_t i) {
-  std::uint64_t z = seed + 0x9e3779b97f4a7c15ULL * (i + 1);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  return z ^ (z >> 31);
-}
+using analysis::trial_seed;  // analysis/trial_seed.hpp, shared with the error report
 
 // The worst trial of one kind of input (random or adversarial) for one lemma.
 struct InputSummary {

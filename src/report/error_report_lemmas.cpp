@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "analysis/lemma_checks.hpp"
+#include "analysis/trial_seed.hpp"
 #include "report/detail/error_report_measure.hpp"
 #include "report/error_report_figures.hpp"
 #include "report/error_report_tables.hpp"
@@ -17,14 +18,7 @@ namespace loopcert::report {
 
 namespace {
 
-// The seeds `loopcert verify --seed 1` gives its trials (cli/verify_command.cpp), so a
-// row here can be reproduced with `loopcert verify LEMMA --scalar S --trials N`.
-std::uint64_t trial_seed(std::uint64_t seed, std::uint64_t i) {
-  std::uint64_t z = seed + 0x9e3779b97f4a7c15ULL * (i + 1);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  return z ^ (z >> 31);
-}
+using analysis::trial_seed;  // verify's seeds (analysis/trial_seed.hpp): rows reproduce with `verify`
 
 double ratio(const analysis::LemmaTrial& t) { return t.bound > 0 ? t.observed / t.bound : (t.observed > 0 ? INFINITY : 0); }
 

@@ -3,15 +3,12 @@
 #include <mpfr.h>
 
 #include "core/rational.hpp"
+#include "core/mpfr_rational.hpp"
 
 namespace loopcert::approx::detail {
 
 // Exact rational value of an MPFR number.
-inline Rational to_rational(mpfr_srcptr x) {
-  Rational q;
-  mpfr_get_q(q.backend().data(), x);
-  return q;
-}
+inline Rational to_rational(mpfr_srcptr x) { return exact_rational(x); }
 
 inline Rational ld_to_rational(long double v) {
   mpfr_t x;

@@ -1,6 +1,7 @@
 // The block-exact table (compile/fleq/block_exact.hpp).
 #include "compile/fleq/block_exact.hpp"
 
+#include "core/mpfr_rational.hpp"
 #include "core/mpfr_real.hpp"
 
 namespace loopcert::compile::fleq {
@@ -13,9 +14,7 @@ Rational evaluate_sum(const approx::SigmoidSum& sum, const Rational& x, int bits
     const MpfrReal z = MpfrReal(t.a) * X + MpfrReal(t.b);
     g = g + MpfrReal(t.c) / (MpfrReal(1) + exp(-z));
   }
-  Rational q;
-  mpfr_get_q(q.backend().data(), g.raw());
-  return isa::fleq::round_to_bits(q, bits);
+  return isa::fleq::round_to_bits(exact_rational(g.raw()), bits);
 }
 
 isa::fleq::OpTable block_exact_ops(const FleqConstants& constants, int bits) {

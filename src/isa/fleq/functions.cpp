@@ -2,16 +2,13 @@
 
 #include <stdexcept>
 
+#include "core/mpfr_rational.hpp"
 #include "core/mpfr_real.hpp"
 
 namespace loopcert::isa::fleq {
 namespace {
 
-Rational to_rational(const MpfrReal& x) {
-  Rational q;
-  mpfr_get_q(q.backend().data(), x.raw());
-  return q;
-}
+Rational to_rational(const MpfrReal& x) { return exact_rational(x.raw()); }
 
 Matrix add_or_sub(const Matrix& a, const Matrix& b, bool subtract) {
   Matrix c(a.shape);
