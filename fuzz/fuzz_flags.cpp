@@ -1,8 +1,10 @@
-// libFuzzer target: the values of real-valued flags (core/real_flag.hpp) and of ranges
-// LO..HI (approx::parse_range, then the target's own checks for every function). A
+// libFuzzer target: the values of real-valued flags (core/real_flag.hpp), the search
+// flags' ranges (core/range_flag.hpp: --bits LO..HI, --lambda A..B:STEP) and the ranges
+// LO..HI of functions (approx::parse_range, then the target's own checks for each). A
 // real that is accepted is a normal double or 0 and reads back from its exact text; a
 // range that is accepted for a function is non-empty and within the lemma's limits;
-// every refusal is an std::invalid_argument that names the flag or the range.
+// search range that is accepted is ordered and within its limits; every refusal is an
+// std::invalid_argument that names the flag or the range.
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
@@ -10,6 +12,7 @@
 #include <string>
 
 #include "approx/target.hpp"
+#include "core/range_flag.hpp"
 #include "core/real_flag.hpp"
 
 namespace {
@@ -22,6 +25,23 @@ void check_real(const std::string& text) {
     if (loopcert::parse_real_flag("--flag", q.str()) != q) std::abort();
   } catch (const std::invalid_argument& e) {
     if (std::string(e.what()).rfind("--flag: ", 0) != 0) std::abort();
+  }
+}
+
+bool names(const std::invalid_argument& e, const std::string& flag) { return std::string(e.what()).rfind(flag, 0) == 0; }
+
+void check_search_ranges(const std::string& text) {
+  try {
+    const loopcert::IntegerRange r = loopcert::parse_integer_range_flag("--bits", text, 2, 1 << 20, "2..64");
+    if (!(2 <= r.lo && r.lo <= r.hi && r.hi <= (1 << 20))) std::abort();
+  } catch (const std::invalid_argument& e) {
+    if (!names(e, "--bits")) std::abort();
+  }
+  try {
+    const loopcert::SteppedRange r = loopcert::parse_stepped_range_flag("--lambda", text, 1000, "the limit");
+    if (!(r.a > 0 && r.a <= r.b && r.step > 0) || (r.b - r.a) / r.step > 999) std::abort();
+  } catch (const std::invalid_argument& e) {
+    if (!names(e, "--lambda")) std::abort();
   }
 }
 
@@ -50,6 +70,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (size > 4096) return 0;  // flag values; a megabyte of digits only measures GMP
   const std::string text(reinterpret_cast<const char*>(data), size);
   check_real(text);
+  check_search_ranges(text);
   check_range(text);
   return 0;
 }

@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "cli/common.hpp"
+#include "core/range_flag.hpp"
 #include "core/real_flag.hpp"
 
 namespace loopcert::cli {
@@ -16,9 +17,11 @@ Rational real_flag(const std::string& flag, const std::string& text) {
 }
 
 Rational positive_flag(const std::string& flag, const std::string& text) {
-  const Rational q = real_flag(flag, text);
-  if (q <= 0) throw UsageError(flag + " must be positive (got " + text + ")");
-  return q;
+  try {
+    return parse_positive_flag(flag, text);
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(e.what());
+  }
 }
 
 void check_range_flag(const std::string& flag, const Rational& lo, const Rational& hi, const std::string& text) {
