@@ -139,3 +139,54 @@ TEST_CASE("limits: the search grid's 100000 cells, .k up to 64, exponents up to 
   CHECK(r.status == 2);
   CHECK(r.err.find("has an exponent beyond the limit of 100000") != std::string::npos);
 }
+
+TEST_CASE("search precision: the worst case is capped in limbs before the program is read, and memory at HI", "[cli][limits]") {
+  // 2..1048576 would run up to a million precisions, 8.6e9 limbs of 64 bits in all.
+  auto r = run_cli("search precision missing.sq --bits 2..1048576");
+  INFO(r.err);
+  CHECK(r.status == 2);
+  CHECK(r.err.find("--bits '2..1048576': the search may run every precision in LO..HI (1048575 runs") != std::string::npos);
+  CHECK(r.err.find("more than the limit of 100000 limbs") != std::string::npos);
+  CHECK(r.err.find("missing.sq") == std::string::npos);
+  // One precision of a million bits is within the limbs, but not within memory on 4096 columns.
+  r = run_cli("search precision --quiet --bits 1048576..1048576 " + wide_pair(2047));
+  CHECK(r.status == 2);
+  CHECK(r.err.find("a run at mpfr:1048576 needs about") != std::string::npos);
+  // Negative checks: the limit itself is accepted (2..3545 is 99,959 limbs; 2..3546 is
+  // 100,015), and the refusal is then the program's.
+  CHECK(run_cli("search precision missing.sq --bits 2..3546").err.find("more than the limit of 100000 limbs") != std::string::npos);
+  r = run_cli("search precision missing.sq --bits 2..3545");
+  CHECK(r.status == 2);
+  CHECK(r.err.find("limbs") == std::string::npos);
+  CHECK(r.err.find("missing.sq") != std::string::npos);
+}
+
+TEST_CASE("search precision and grid state their size and show their loops on stderr, with --json too", "[cli][limits]") {
+  const std::string now = "LOOPCERT_PROGRESS_AFTER=0 ";
+  auto r = run_env(now, "search precision --json --max-steps 3000 --bits 40..41 " + endless_program());
+  INFO(r.err);
+  CHECK(r.status != 2);
+  CHECK(nlohmann::json::parse(r.out).contains("bits_min"));
+  CHECK(r.err.find("precisions 40..41, at most 2 runs (bisection, then a scan above it) of at most 3000 steps") != std::string::npos);
+  CHECK(r.err.find("loops run, of at most 6000 (2 runs x 3000 steps)") != std::string::npos);
+  CHECK(r.err.find(" of 6000 loops") != std::string::npos);
+  r = run_env(now, "search grid --json --max-steps 3000 --bits 40..41 --lambda 2..3:1 " + endless_program());
+  CHECK(r.err.find("4 cells (precisions 40..41 x 2 lambdas) of at most 3000 steps") != std::string::npos);
+  CHECK(r.err.find(" of 12000 loops") != std::string::npos);
+  // Negative check: --quiet prints nothing.
+  CHECK(run_env(now, "search precision --quiet --json --max-steps 3000 --bits 40..41 " + endless_program()).err.empty());
+}
+
+TEST_CASE("verify sigmoid: the fitted certificate states its size and shows its cells on stderr, with --json too", "[cli][limits][sigmoid]") {
+  const auto r = run_env("LOOPCERT_PROGRESS_AFTER=0 ", "verify sigmoid --json --trials 5 --terms 16 --construction fitted --f x^2");
+  INFO(r.err);
+  CHECK(r.status == 0);
+  CHECK(nlohmann::json::parse(r.out).contains("results"));
+  CHECK(r.err.find("fitting 16 terms by least squares on 192 points, certifying them (at most 200000 cells per channel)") !=
+        std::string::npos);
+  CHECK(r.err.find("the certificate of the fitted sum, at most 200000 cells of branch and bound") != std::string::npos);
+  CHECK(r.err.find(" of 200000 cells") != std::string::npos);
+  // Negative check: the staircase has no certificate to show.
+  CHECK(run_env("LOOPCERT_PROGRESS_AFTER=0 ", "verify sigmoid --json --trials 5 --terms 16 --construction staircase --f x^2")
+            .err.find("cells") == std::string::npos);
+}

@@ -41,6 +41,9 @@ struct SearchCommon {
   double tolerance = 0.25;
   int jobs = 1;                // runs in parallel (threads)
   SearchLog log;
+  // Optional: loops run since its last call, from any worker (every 1000 loops of a run),
+  // for the command line's progress line (issue 16, item 3).
+  std::function<void(std::int64_t loops)> on_loops;
 };
 
 

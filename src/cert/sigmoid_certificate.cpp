@@ -266,6 +266,7 @@ Certificate certify(const Univariate& f, const SigmoidSum& g, const CertifyOptio
     point(xm, piece, depth + 1, 2 * index + 1);
     auto [hi, lo] = ctx.cell(xl.p(), xm.p(), xr.p(), pieces[piece].knot);
     ++cert.cells;
+    if (options.on_cells && cert.cells % 64 == 0) options.on_cells(cert.cells, options.max_cells);
     best_lower = std::max(best_lower, lo);
     queue.push({std::isnan(hi) ? INFINITY : hi, piece, depth, index});
   };
@@ -299,12 +300,15 @@ BlockBound block_bound(const SigmoidBlock& block, const RoundingModel& model, co
   MpfrNumber approx_sum(kPrec), t(kPrec);
   mpfr_set_zero(approx_sum.p(), 1);
   double sum_c = 0;
+  CertifyOptions each = options;  // progress counts the cells of every channel
+  if (options.on_cells)
+    each.on_cells = [&](long cells, long) { options.on_cells(out.cells + cells, options.max_cells * static_cast<long>(block.channels.size())); };
   for (const Channel& ch : block.channels) {
     double b;
     if (block.construction == approx::Construction::Staircase) {
       b = analysis::staircase_bound(ch.f, block.terms, ch.sum.width_factor, ch.sum.node_error);
     } else {
-      const Certificate c = certify(ch.f, ch.sum, options);
+      const Certificate c = certify(ch.f, ch.sum, each);
       b = c.bound;
       out.converged = out.converged && c.converged;
       out.cells += c.cells;

@@ -4,6 +4,7 @@
 // bound. And the block's bound, which adds the column compensation and Theorem 3.
 #pragma once
 #include <cmath>
+#include <functional>
 
 #include "approx/function.hpp"
 #include "approx/sigmoid_sum.hpp"
@@ -26,6 +27,9 @@ struct CertifyOptions {
   // > 0: stop as soon as the question "max |f - g| <= target?" is settled (the bound is
   // at most target, or a certified point error exceeds it); the bound still holds.
   double target = 0;
+  // Optional progress (issue 16, item 3): cells evaluated so far, and the most there can
+  // be (max_cells per certificate, times the channels of a block), every 64 cells.
+  std::function<void(long cells, long at_most)> on_cells;
 };
 struct Certificate {
   double bound = INFINITY;  // max |f - g| <= bound

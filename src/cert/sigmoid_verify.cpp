@@ -26,11 +26,12 @@ blocks::BuildOptions build_options(const ScalarSpec& scalar) {
   return o;
 }
 
-VerifyRow verify_block(const Target& target, Construction c, int m, const ScalarSpec& scalar, int trials, std::uint64_t seed) {
+VerifyRow verify_block(const Target& target, Construction c, int m, const ScalarSpec& scalar, int trials, std::uint64_t seed,
+                       const CertifyOptions& certify) {
   VerifyRow row;
   row.construction = c;
   row.block = blocks::build_block(target, c, m, build_options(scalar));
-  row.bound = block_bound(row.block, bounds::rounding_model(scalar));
+  row.bound = block_bound(row.block, bounds::rounding_model(scalar), certify);
   const auto points = analysis::sample_points(target, grid_points(m), trials, seed);
   row.error = analysis::measure(target, analysis::evaluate(row.block, points, scalar), measure_precision(scalar));
   row.holds = !std::isfinite(row.bound.total) || (row.error.finite && row.error.max_error <= row.bound.total);
@@ -41,7 +42,7 @@ VerifyRow verify_block(const Target& target, Construction c, int m, const Scalar
 }
 
 VerifyResult verify_sigmoid(const Target& target, const std::vector<Construction>& constructions, const std::string& construction_text,
-                            int m, const ScalarSpec& scalar, int trials, std::uint64_t seed) {
+                            int m, const ScalarSpec& scalar, int trials, std::uint64_t seed, const CertifyOptions& certify) {
   VerifyResult r;
   r.target = target;
   r.terms = m;
@@ -50,8 +51,10 @@ VerifyResult verify_sigmoid(const Target& target, const std::vector<Construction
   r.trials = trials;
   r.seed = seed;
   for (Construction c : constructions) {
-    if (c == Construction::Fitted) std::cerr << "verify sigmoid: fitting and certifying " << m << " terms...\n";
-    r.rows.push_back(verify_block(target, c, m, scalar, trials, seed));
+    if (c == Construction::Fitted)
+      std::cerr << "verify sigmoid: fitting " << m << " terms by least squares on " << 8 * m + 64 << " points, certifying them (at most "
+                << certify.max_cells << " cells per channel), measuring " << grid_points(m) << " + " << trials << " points...\n";
+    r.rows.push_back(verify_block(target, c, m, scalar, trials, seed, certify));
   }
   for (std::size_t i = 0; i < r.rows.size(); ++i) {
     r.all_hold = r.all_hold && r.rows[i].holds;

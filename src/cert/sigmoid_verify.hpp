@@ -34,8 +34,9 @@ struct VerifyRow {
 // One construction at m terms: grid_points(m) grid points plus `trials` random ones.
 // An infinite bound claims nothing (Theorem 3's no-overflow hypothesis fails): the row
 // then holds (vacuously).
+// `certify`: the certificate's options (its progress callback, for the command line).
 VerifyRow verify_block(const approx::Target& target, approx::Construction c, int m, const ScalarSpec& scalar, int trials,
-                       std::uint64_t seed);
+                       std::uint64_t seed, const CertifyOptions& certify = {});
 
 struct VerifyResult {
   approx::Target target;
@@ -50,6 +51,7 @@ struct VerifyResult {
 };
 // Every construction in `constructions` (progress on stderr).
 VerifyResult verify_sigmoid(const approx::Target& target, const std::vector<approx::Construction>& constructions,
-                            const std::string& construction_text, int m, const ScalarSpec& scalar, int trials, std::uint64_t seed);
+                            const std::string& construction_text, int m, const ScalarSpec& scalar, int trials, std::uint64_t seed,
+                            const CertifyOptions& certify = {});
 
 }  // namespace loopcert::cert

@@ -23,6 +23,7 @@ Progress::Progress(std::string job, std::string unit, std::int64_t total)
 Progress::~Progress() { finish(); }
 
 void Progress::tick(std::int64_t done) {
+  std::lock_guard<std::mutex> lock(mutex_);
   const auto now = std::chrono::steady_clock::now();
   if (now < next_) return;
   next_ = now + std::chrono::seconds(1);
@@ -33,11 +34,20 @@ void Progress::tick(std::int64_t done) {
   std::snprintf(line, sizeof line, "\r  ... %lld of %lld %s (%.3g%%), %.0f s", static_cast<long long>(done), static_cast<long long>(total_),
                 unit_.c_str(), total_ > 0 ? 100.0 * static_cast<double>(done) / static_cast<double>(total_) : 0.0, seconds);
   std::cerr << line << std::flush;
+  drawn_ = true;
+}
+
+void Progress::note(const std::string& line) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (drawn_) std::cerr << "\r" << std::string(70, ' ') << "\r";
+  drawn_ = false;
+  std::cerr << line << "\n" << std::flush;
 }
 
 void Progress::finish() {
-  if (shown_) std::cerr << "\r" << std::string(70, ' ') << "\r" << std::flush;
-  shown_ = false;
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (drawn_) std::cerr << "\r" << std::string(70, ' ') << "\r" << std::flush;
+  shown_ = drawn_ = false;
 }
 
 }  // namespace loopcert::cli

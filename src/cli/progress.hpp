@@ -2,10 +2,11 @@
 // the result). Quiet for a job that ends within its first two seconds (or
 // LOOPCERT_PROGRESS_AFTER seconds); after that, once
 // the size of the job (stated at construction) and then one line at most every second,
-// rewritten in place with '\r'. finish() clears the line.
+// rewritten in place with '\r'. finish() clears the line. Thread-safe.
 #pragma once
 #include <chrono>
 #include <cstdint>
+#include <mutex>
 #include <string>
 
 namespace loopcert::cli {
@@ -17,13 +18,17 @@ class Progress {
   Progress(std::string job, std::string unit, std::int64_t total);
   ~Progress();
   void tick(std::int64_t done);  // reads the clock: call it every few thousand units of work
+  // A whole line on stderr (a search's verdict per run): the progress line, if shown, is
+  // cleared first and redrawn at the next tick.
+  void note(const std::string& line);
   void finish();
 
  private:
   std::string job_, unit_;
   std::int64_t total_;
   std::chrono::steady_clock::time_point start_, next_;
-  bool shown_ = false;
+  bool shown_ = false, drawn_ = false;  // the job line was printed; a progress line is on screen
+  std::mutex mutex_;                    // tick and note may come from worker threads
 };
 
 }  // namespace loopcert::cli

@@ -4,7 +4,9 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <atomic>
 #include <cmath>
+#include <limits>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -12,8 +14,11 @@
 #include <thread>
 
 #include "analysis/search.hpp"
+#include "cli/flag_values.hpp"
 #include "cli/program_source.hpp"
+#include "cli/progress.hpp"
 #include "cli/run_fleq.hpp"
+#include "cli/run_limits.hpp"
 #include "compile/fleq/target.hpp"
 #include "core/scalar_facts.hpp"
 #include "isa/fleq/assembler.hpp"
@@ -22,63 +27,35 @@
 #include "report/search_report.hpp"
 #include "core/scalar_name.hpp"
 #include "core/input_error.hpp"
+#include "core/range_flag.hpp"
 #include "tf/layout.hpp"
 
 #include "cli/sigmoid_cli.hpp"
 
 namespace loopcert::cli {
 
-BitsRange parse_bits_range(const std::string& text) {
-  const auto dots = text.find("..");
-  auto bad = [&](const std::string& why) {
-    return UsageError("--bits '" + text + "': " + why + " (expected LO..HI with integers 2 <= LO <= HI <= " +
-                      std::to_string(kMaxMpfrPrecision) + ", e.g. --bits 2..64)");
-  };
-  if (dots == std::string::npos) throw bad("missing '..'");
-  auto number = [&](const std::string& s) {
-    if (s.empty() || s.find_first_not_of("0123456789") != std::string::npos || s.size() > 8) throw bad("'" + s + "' is not a precision");
-    return std::stol(s);
-  };
-  BitsRange r{number(text.substr(0, dots)), number(text.substr(dots + 2))};
-  if (r.lo < 2) throw bad("LO must be at least 2 (MPFR's smallest precision)");
-  if (r.hi < r.lo) throw bad("HI is below LO");
-  if (r.hi > kMaxMpfrPrecision) throw bad("HI is too large");
-  return r;
-}
+namespace {
 
-Rational parse_positive(const std::string& flag, const std::string& text) {
-  Rational q;
+// --bits, --lambda and the other numeric flags read core/range_flag.hpp's syntax (that of
+// every other flag); its refusals name the flag and become UsageError (exit 2).
+template <class Fn>
+auto flag_value(Fn&& parse) {
   try {
-    q = parse_rational(text);
+    return parse();
   } catch (const std::invalid_argument& e) {
-    throw UsageError(flag + ": " + e.what());
+    throw UsageError(e.what());
   }
-  if (q <= 0) throw UsageError(flag + " must be positive (got " + text + ")");
-  check_within_double(flag, q, text);
-  return q;
 }
 
-void check_within_double(const std::string& flag, const Rational& q, const std::string& text) {
-  const double d = to_double(q);
-  if (!std::isfinite(d) || (d == 0 && q != 0))
-    throw UsageError(flag + ": " + text + " is outside the range of double (magnitudes from about 4.9e-324 to 1.8e308)");
+IntegerRange parse_bits_range(const std::string& text) {
+  return flag_value([&] { return parse_integer_range_flag("--bits", text, 2, kMaxMpfrPrecision, "2..64"); });
 }
 
-LambdaRange parse_lambda_range(const std::string& text) {
-  const auto dots = text.find("..");
-  const auto colon = text.find(':');
-  if (dots == std::string::npos || colon == std::string::npos || colon < dots)
-    throw UsageError("--lambda '" + text + "': expected A..B:STEP, e.g. --lambda 1..6:0.5");
-  LambdaRange r{parse_positive("--lambda (A)", text.substr(0, dots)), parse_positive("--lambda (B)", text.substr(dots + 2, colon - dots - 2)),
-                parse_positive("--lambda (STEP)", text.substr(colon + 1))};
-  if (r.b < r.a) throw UsageError("--lambda '" + text + "': B is below A");
-  // Counted before any lambda is listed: a tiny STEP would otherwise fill memory.
-  const Rational count = (r.b - r.a) / r.step;
-  if (count > kMaxGridLambdas - 1)
-    throw UsageError(fmt::format("--lambda '{}': {:.3g} values of lambda, more than the grid's limit of {}", text, to_double(count) + 1,
-                                 kMaxGridLambdas));
-  return r;
+SteppedRange parse_lambda_range(const std::string& text) {
+  return flag_value([&] { return parse_stepped_range_flag("--lambda", text, kMaxGridLambdas, "the grid's limit"); });
 }
+
+}  // namespace
 
 constexpr long kMaxLambdaSteps = 1L << 40;  // multiples of --resolution up to --lambda-max
 
@@ -198,14 +175,64 @@ auto guarded(const SearchProgram& program, Fn&& fn) {
 
 // --- 3. the searches and 4. their reports -----------------------------------------------
 
+// search precision may run every precision in LO..HI once (the confirming scan covers all
+// above the bisection's answer). MPFR's work grows with the 64-bit limbs of a value, so the
+// worst case is capped in limbs, at the grid's 100000 cells of one limb each.
+constexpr double kMaxPrecisionSearchLimbs = 100000;
+
+void check_precision_search_size(const IntegerRange& bits, const std::string& text) {
+  double limbs = 0;
+  for (std::int64_t p = bits.lo; p <= bits.hi; ++p) limbs += static_cast<double>((p + 63) / 64);
+  if (limbs > kMaxPrecisionSearchLimbs)
+    throw UsageError(fmt::format("--bits '{}': the search may run every precision in LO..HI ({} runs, {:.3g} limbs of 64 bits in all), "
+                                 "more than the limit of {:g} limbs; narrow the range",
+                                 text, bits.hi - bits.lo + 1, limbs, kMaxPrecisionSearchLimbs));
+}
+
+// A search's progress on stderr, also with --json (nothing with --quiet): its size first,
+// then each run's verdict and a line of the loops run so far, redrawn every second; the
+// total is the worst case (every run to --max-steps).
+class SearchProgress {
+ public:
+  SearchProgress(const SearchArgs& args, analysis::SearchCommon& common, const std::string& size, std::int64_t runs) {
+    if (args.quiet) return;
+    std::cerr << size << "\n";
+    const std::int64_t steps = std::max<std::int64_t>(1, args.max_steps);
+    const std::int64_t total = runs > std::numeric_limits<std::int64_t>::max() / steps ? std::numeric_limits<std::int64_t>::max() : runs * steps;
+    line_ = std::make_unique<Progress>(fmt::format("{}: loops run, of at most {} ({} runs x {} steps)", size.substr(0, size.find(':')), total,
+                                                   runs, steps),
+                                       "loops", total);
+    common.on_loops = [this](std::int64_t loops) { line_->tick(done_ += loops); };
+    common.log = [this](const std::string& text) { line_->note(text); };
+  }
+
+ private:
+  std::unique_ptr<Progress> line_;
+  std::atomic<std::int64_t> done_{0};
+};
+
+std::string loop_size(const SearchProgram& program) {
+  const Layout& layout = program.target.compiled->layout;
+  return fmt::format("{} rows x {} columns", layout.rows(), layout.columns());
+}
+
 int search_precision(const SearchArgs& args) {
-  const BitsRange bits = parse_bits_range(args.bits.empty() ? "2..64" : args.bits);
+  const std::string bits_text = args.bits.empty() ? "2..64" : args.bits;
+  const IntegerRange bits = parse_bits_range(bits_text);
+  check_precision_search_size(bits, bits_text);
   const bool given = !args.lambda.empty();
-  const std::optional<Rational> lambda = given ? std::optional<Rational>(parse_positive("--lambda", args.lambda)) : std::nullopt;
+  const std::optional<Rational> lambda = given ? std::optional<Rational>(positive_flag("--lambda", args.lambda)) : std::nullopt;
   if (given && is_fleq_source(args.source))
     throw UsageError("--lambda: a FLEQ loop's temperatures are chosen by the compiler for each precision (FLEQ.md section 4)");
-  const analysis::SearchCommon common = common_of(args);
+  analysis::SearchCommon common = common_of(args);
   const SearchProgram program = load_search_program(args);
+  check_run_memory(*program.target.compiled, ScalarSpec{ScalarKind::Mpfr, bits.hi}, program.source);
+  const std::int64_t runs = bits.hi - bits.lo + 1;
+  const SearchProgress progress(args, common,
+                                fmt::format("search precision {}: precisions {}..{}, at most {} runs (bisection, then a scan above it) of at "
+                                            "most {} steps (--max-steps), the widest at mpfr:{}, {}",
+                                            program.source, bits.lo, bits.hi, runs, args.max_steps, bits.hi, loop_size(program)),
+                                runs);
   const auto s = guarded(program, [&] {
     return program.fleq() ? analysis::search_precision(program.target_at, bits.lo, bits.hi, common)
                           : analysis::search_precision(program.target, lambda.value_or(program.target.predict.default_lambda), bits.lo,
@@ -220,8 +247,8 @@ int search_precision(const SearchArgs& args) {
 
 int search_lambda(const SearchArgs& args) {
   const ScalarSpec scalar = run_scalar(args);
-  const Rational resolution = parse_positive("--resolution", args.resolution);
-  const Rational cap = parse_positive("--lambda-max", args.lambda_max);
+  const Rational resolution = positive_flag("--resolution", args.resolution);
+  const Rational cap = positive_flag("--lambda-max", args.lambda_max);
   check_lambda_search(resolution, cap);
   const analysis::SearchCommon common = common_of(args);
   const SearchProgram program = load_search_program(args, scalar);
@@ -243,9 +270,9 @@ void write_csv(const std::string& path, const std::string& csv) {
 int search_grid(const SearchArgs& args) {
   if (args.bits.empty()) throw UsageError("search grid needs --bits LO..HI");
   if (args.lambda.empty()) throw UsageError("search grid needs --lambda A..B:STEP");
-  const BitsRange bits = parse_bits_range(args.bits);
-  const LambdaRange lr = parse_lambda_range(args.lambda);
-  const analysis::SearchCommon common = common_of(args);
+  const IntegerRange bits = parse_bits_range(args.bits);
+  const SteppedRange lr = parse_lambda_range(args.lambda);
+  analysis::SearchCommon common = common_of(args);
   std::optional<report::Shard> shard;
   try {
     if (!args.shard.empty()) shard = report::parse_shard(args.shard);
@@ -253,10 +280,18 @@ int search_grid(const SearchArgs& args) {
     throw UsageError(e.what());
   }
   const SearchProgram program = load_search_program(args);
+  check_run_memory(*program.target.compiled, ScalarSpec{ScalarKind::Mpfr, bits.hi}, program.source);
   if (shard) {
     if (program.fleq()) throw UsageError("--shard: search grid shards take .sq programs only");
     return guarded(program, [&] { return report::write_grid_shard(std::cout, program.target, *shard, bits.lo, bits.hi, lr.a, lr.b, lr.step, common, program.source), kSuccess; });
   }
+  const std::int64_t lambdas = static_cast<std::int64_t>(to_double((lr.b - lr.a) / lr.step)) + 1;
+  const std::int64_t cells = (bits.hi - bits.lo + 1) * lambdas;
+  const SearchProgress progress(args, common,
+                                fmt::format("search grid {}: {} cells (precisions {}..{} x {} lambdas) of at most {} steps (--max-steps), "
+                                            "the widest at mpfr:{}, {}",
+                                            program.source, cells, bits.lo, bits.hi, lambdas, args.max_steps, bits.hi, loop_size(program)),
+                                cells);
   const auto s = guarded(program, [&] {
     return program.fleq() ? analysis::search_grid(program.target_at, bits.lo, bits.hi, lr.a, lr.b, lr.step, common)
                           : analysis::search_grid(program.target, bits.lo, bits.hi, lr.a, lr.b, lr.step, common);

@@ -4,6 +4,7 @@
 #include "cli/sigmoid_cli.hpp"
 
 #include "cli/flag_values.hpp"
+#include "cli/progress.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -122,8 +123,19 @@ int run_verify_sigmoid(const SigmoidOptions& options, const VerifyCommon& common
   check_terms(options.terms, "--terms", has_fitted(constructions));
   const ScalarSpec scalar = resolve_scalar(common.scalar);
   if (common.trials < 0) throw UsageError("--trials must be at least 0");
+  // The certificate's progress on stderr, also with --json (issue 16, item 3).
+  std::unique_ptr<Progress> progress;
+  cert::CertifyOptions certify;
+  certify.on_cells = [&](long cells, long at_most) {
+    if (!progress)
+      progress = std::make_unique<Progress>("verify sigmoid: the certificate of the fitted sum, at most " + std::to_string(at_most) +
+                                                " cells of branch and bound",
+                                            "cells", at_most);
+    progress->tick(cells);
+  };
   const cert::VerifyResult r =
-      cert::verify_sigmoid(target, constructions, options.construction, options.terms, scalar, common.trials, common.seed);
+      cert::verify_sigmoid(target, constructions, options.construction, options.terms, scalar, common.trials, common.seed, certify);
+  if (progress) progress->finish();
   if (common.json) std::cout << report::verify_sigmoid_json(r).dump(2) << "\n";
   else report::print_verify_sigmoid(std::cout, r);
   // An infinite bound verifies nothing (issue 16, item 5): not a pass.

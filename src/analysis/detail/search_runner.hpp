@@ -65,6 +65,11 @@ class Runner {
     o.max_steps = common_.max_steps;
     o.tolerance = common_.tolerance;
     o.track_layers = false;
+    if (common_.on_loops)
+      o.progress = [this, counted = std::int64_t{0}](std::int64_t loops, std::int64_t) mutable {
+        common_.on_loops(loops - counted);
+        counted = loops;
+      };
     const RunResult r = run_lockstep(*target, o);
     Probe p;
     p.scalar = scalar;
