@@ -7,7 +7,7 @@ PACKAGES = g++ make cmake pkg-config libeigen3-dev libboost-dev libmpfr-dev libg
   libmpfi-dev librapidcheck-dev catch2 libcli11-dev nlohmann-json3-dev libfmt-dev \
   libbenchmark-dev gnuplot-nox chromium
 
-.PHONY: deps build demo test bench clean sanitize-test fuzz fuzz-smoke fuzz-deps mutation
+.PHONY: deps ci-deps build demo test bench clean sanitize-test fuzz fuzz-smoke fuzz-deps mutation
 
 deps:
 	@missing=""; for p in $(PACKAGES); do \
@@ -52,8 +52,12 @@ sanitize-test: deps
 FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 120
 FUZZ_TARGETS = sq csv numbers fq table flags
+FUZZ_PACKAGES = clang libclang-rt-14-dev cmake libboost-dev libmpfr-dev libgmp-dev pkg-config
 fuzz-deps:
-	@$(MAKE) --no-print-directory deps PACKAGES="clang libclang-rt-14-dev cmake libboost-dev libmpfr-dev libgmp-dev pkg-config"
+	@$(MAKE) --no-print-directory deps PACKAGES="$(FUZZ_PACKAGES)"
+# CI (.ci/run): every package of the three jobs in one apt-get call (one index update).
+ci-deps:
+	@$(MAKE) --no-print-directory deps PACKAGES="$(PACKAGES) $(FUZZ_PACKAGES)"
 fuzz: fuzz-deps
 	CXX=clang++ cmake -S fuzz -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=Release > /dev/null
 	cmake --build $(FUZZ_BUILD) -j $(JOBS)
