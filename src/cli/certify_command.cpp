@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "cert/exhaustive.hpp"
+#include "cli/certify_command_block.hpp"
 #include "cli/flag_values.hpp"
 #include "cli/program_source.hpp"
 #include "compile/subleq/compiler.hpp"
@@ -26,12 +27,21 @@ struct CertifyArgs {
   std::int64_t max_states = 1 << 22;
   std::int64_t max_punchcards = 1 << 23;
   bool json = false;
+  BlockCertifyArgs block;  // --lemma: the block certificates
 };
 
 int certify(const CertifyArgs& args) {
   // Flags first, then files.
+  if (!args.block.lemma.empty()) {
+    if (args.exhaustive) throw UsageError("certify: --lemma (a block certificate) and --exhaustive (the loop by exhaustion) exclude each other");
+    BlockCertifyArgs block = args.block;
+    block.scalar = args.scalar, block.lambda = args.lambda, block.json = args.json;
+    return certify_block_command(args.source, block);
+  }
   if (!args.exhaustive)
-    throw UsageError("certify: only --exhaustive is built so far (the interval certificate is not); give --exhaustive");
+    throw UsageError(
+        "certify: the loop certificate over intervals is not built yet; give --exhaustive (the loop, by exhaustion) or "
+        "--lemma read|write (block certificates of the read and write heads over their noise balls)");
   cert::ExhaustiveOptions options;
   try {
     options.scalar = parse_scalar(args.scalar);
@@ -73,7 +83,7 @@ int certify(const CertifyArgs& args) {
 
 void add_certify_command(CLI::App& app, Handler& handler) {
   CLI::App* cmd = app.add_subcommand(
-      "certify", "Prove a program's looped transformer correct forever at a scalar (--exhaustive: every valid state, by exhaustion)");
+      "certify", "Prove a program's looped transformer correct forever at a scalar (--exhaustive: every valid state, by exhaustion; --lemma: a block certificate over intervals)");
   auto args = std::make_shared<CertifyArgs>();
   cmd->add_option("PROGRAM", args->source.path, "program in .sq assembly");
   cmd->add_option("--cmds", args->source.cmds, "official CSV commands file (header a,b,c)");
@@ -85,6 +95,10 @@ void add_certify_command(CLI::App& app, Handler& handler) {
   cmd->add_option("--lambda", args->lambda, "softmax temperature (default: as for run)");
   cmd->add_option("--max-states", args->max_states, "refuse programs with more valid states than this")->capture_default_str();
   cmd->add_option("--max-punchcards", args->max_punchcards, "give up (unknown) beyond this many distinct punchcards")
+      ->capture_default_str();
+  cmd->add_option("--lemma", args->block.lemma, "block certificate of one lemma's attention over its noise ball: read or write");
+  cmd->add_option("--delta", args->block.delta, "--lemma: noise radius of the pointer and the sources")->capture_default_str();
+  cmd->add_option("--splits", args->block.splits, "--lemma: bisections of each pointer coordinate (2^(splits L) boxes per cell)")
       ->capture_default_str();
   cmd->add_flag("--json", args->json, "print one JSON object on stdout");
   cmd->callback([&handler, args] { handler = [args] { return certify(*args); }; });
