@@ -156,7 +156,9 @@ void fleq_verdict(report::FleqTheorem& t, const fq::FleqProgram& program, const 
   // A real cell beyond --data-tolerance at the end is the program's stability against the
   // bound, not a condition of the theorem; any other divergence (pc, an .int cell, a
   // non-finite value, the machine's domain) is.
-  if (const auto& d = run.first_divergence; d && d->detail.find("--data-tolerance") == std::string::npos)
+  const auto& d = run.first_divergence;
+  t.beyond_tolerance = d && d->detail.find("--data-tolerance") != std::string::npos;
+  if (d && !t.beyond_tolerance)
     t.fails.push_back("the run diverged at loop " + std::to_string(d->loop) + " (" + d->field + ": expected " + d->expected + ", got " + d->actual + ")");
   t.certified = t.fails.empty();
   if (scalar_fails && !static_fails(t, program, true).empty()) t.needs = needed_precision(program, t);

@@ -116,6 +116,7 @@ json fleq_theorem_json(const FleqTheorem& t) {
           {"certified", t.certified},
           {"fails", t.fails},
           {"needs", text_or_null(t.needs)},
+          {"beyond_data_tolerance", t.beyond_tolerance},
           {"lemma_f", t.lemma_f},
           {"controller", {{"exact", k.exact()}, {"fetch_attention", number(k.fetch_attention)}, {"int_error", number(k.int_error)},
                           {"flag_error", number(k.flag_error)}, {"reason", text_or_null(k.reason)}}},

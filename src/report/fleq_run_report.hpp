@@ -58,6 +58,7 @@ struct FleqTheorem {
   bool certified = false;
   std::vector<std::string> fails;  // each condition that does not hold
   std::string needs;               // what would make it hold (empty: nothing known)
+  bool beyond_tolerance = false;   // the real cells left --data-tolerance at the end (not a condition)
   double worst_ratio = 0;
   int worst_pc = -1;
   bool violated = false;           // an observed error above its bound (a defect)

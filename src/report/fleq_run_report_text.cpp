@@ -66,7 +66,10 @@ std::string fleq_verdict_text(const FleqTheorem& t) {
       if (in.pc == t.worst_pc) worst = fmt::format("; worst observed / bound {:.3g} (line {})", t.worst_ratio, in.line);
     return fmt::format("CERTIFIED at {}: the theorem's conditions hold at its rounding, so pc and every .int cell are exact at every loop and "
                        "every written real entry is within its bound{}",
-                       t.scalar, worst);
+                       t.scalar, worst) +
+           (t.beyond_tolerance ? " (the real cells still end beyond --data-tolerance: the per-instruction errors add up over the loops, "
+                                 "which the theorem bounds one instruction at a time)"
+                               : "");
   }
   std::string out = fmt::format("NOT certified at {}:", t.scalar);
   for (std::size_t i = 0; i < t.fails.size(); ++i) out += (i ? "; " : " ") + t.fails[i];
