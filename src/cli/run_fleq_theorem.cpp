@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "analysis/fleq_loop_constants.hpp"
@@ -59,17 +60,24 @@ bounds::FleqLoopConstants constants_at(const fq::FleqProgram& program, const cf:
 
 bool is_product(fq::Op op) { return op == fq::Op::tmatmul || op == fq::Op::matmul || op == fq::Op::transpose; }
 
-// Every condition the theorem needs that depends on the declarations and the scalar only.
+// Every condition the theorem needs that depends on the declarations and the scalar
+// only; instructions failing for the same reason are named together by their lines.
 std::vector<std::string> static_fails(const report::FleqTheorem& t, const fq::FleqProgram& program, bool executed_only) {
   std::vector<std::string> out;
   if (!t.controller.exact()) out.push_back("controller (Theorem 1, H4): " + t.controller.reason);
+  std::vector<std::pair<std::string, std::string>> by_reason;  // reason -> "22 (s = add a, b), 23"
+  auto add = [&](const report::FleqInstructionReport& in, const std::string& reason) {
+    auto it = std::find_if(by_reason.begin(), by_reason.end(), [&](const auto& r) { return r.first == reason; });
+    if (it == by_reason.end()) by_reason.emplace_back(reason, fmt::format("line {} ({})", in.line, in.text));
+    else it->second += fmt::format(", {}", in.line);
+  };
   for (const auto& in : t.instructions) {
     if (executed_only && in.count == 0) continue;
-    if (in.real && !(in.bound.total < bounds::kInfinity))
-      out.push_back(fmt::format("line {} ({}): no finite bound: {}", in.line, in.text, in.bound.reason));
+    if (in.real && !(in.bound.total < bounds::kInfinity)) add(in, "no finite bound: " + in.bound.reason);
     if (in.real && is_product(program.instructions[static_cast<std::size_t>(in.pc)].op) && !in.bound.cross_implied)
-      out.push_back(fmt::format("line {} ({}): (H5) the gated-off products are not bounded by the declarations", in.line, in.text));
+      add(in, "(H5) the gated-off products are not bounded by the declarations");
   }
+  for (const auto& [reason, lines] : by_reason) out.push_back(lines + ": " + reason);
   return out;
 }
 

@@ -254,7 +254,10 @@ LoopTarget fleq_target(const isa::fleq::FleqProgram& program, std::shared_ptr<co
   t.trace_header = fmt::format("{:<36}", "instruction");
   t.predict.summary = [](double) {
     BoundsSummary b;
-    b.text = "FLEQ loop theorem: the controller's conditions and each instruction's bound (evaluated by `loopcert run`)";
+    // The searches print this as their reason for no prediction: there is a loop theorem,
+    // but no precision or temperature predictor (the compiler sets the temperatures per scalar).
+    b.text = "FLEQ loop theorem (proofs/fleq_loop.md): no precision or temperature prediction, the compiler sets the temperatures per "
+             "scalar; `loopcert run` evaluates the controller's conditions and each instruction's bound";
     b.theorem = "proofs/fleq_loop.md";
     return b;
   };
