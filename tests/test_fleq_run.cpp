@@ -101,7 +101,8 @@ TEST_CASE("run P.fq: the text report and the trace", "[fleq][run][cli]") {
   const auto r = run_cli("run examples/fleq/subleq/divmod.fq --trace");
   INFO(r.err);
   REQUIRE(r.status == 0);
-  CHECK(r.out.find("no loop theorem for FLEQ yet") != std::string::npos);
+  CHECK(r.out.find("loop theorem proofs/fleq_loop.md at double") != std::string::npos);
+  CHECK(r.out.find("CERTIFIED at double") != std::string::npos);
   CHECK(r.out.find("if ") != std::string::npos);  // the trace names the instructions
   CHECK(r.out.find("agree at every loop") != std::string::npos);
 }

@@ -29,13 +29,13 @@ TEST_CASE("run P.fq --json: the FLEQ fields beside the generic ones", "[fleq][ru
   INFO(r.err);
   REQUIRE(r.status == 0);
   const json j = json::parse(r.out);
-  const std::set<std::string> expected{"agree", "bits", "bounds", "columns", "constants", "data_tolerance", "engine", "final_drift",
+  const std::set<std::string> expected{"agree", "bits", "bounds", "columns", "constants", "data_tolerance", "decomposition", "engine", "final_drift",
                                        "final_errors", "first_divergence", "halted", "heads", "hidden_units", "lambda", "lambda_default",
-                                       "lambda_exact", "layers", "loops", "margin", "max_drift", "max_drift_layer", "max_drift_loop",
+                                       "lambda_exact", "layers", "loop_theorem", "loops", "margin", "max_drift", "max_drift_layer", "max_drift_loop",
                                        "max_error", "max_heads_per_layer", "memory", "program", "reference_memory", "rows", "scalar",
                                        "seconds", "steps", "stopped", "tolerance"};
   CHECK(keys(j) == expected);
-  CHECK(keys(j["constants"]) == std::set<std::string>{"data_bound", "hadamard_scale_log2", "int_bound", "matmul_scale_log2", "product_error",
+  CHECK(keys(j["constants"]) == std::set<std::string>{"data_bound", "functions", "hadamard_scale_log2", "int_bound", "matmul_scale_log2", "product_error",
                                                       "product_scale_log2", "read_error", "read_lambda", "transpose_scale_log2",
                                                       "write_error", "write_lambda"});
   CHECK(keys(j["max_error"]) == std::set<std::string>{"cell", "error", "loop"});
@@ -49,7 +49,8 @@ TEST_CASE("run P.fq --json: the FLEQ fields beside the generic ones", "[fleq][ru
   const std::string cell = j["max_error"]["cell"];
   CHECK(j["final_errors"].contains(cell.substr(0, cell.find('['))));
   CHECK(keys(j["memory"]) == keys(j["reference_memory"]));
-  CHECK(j["bounds"]["certified"] == false);  // no FLEQ loop theorem
+  CHECK(j["bounds"]["certified"] == j["loop_theorem"]["certified"]);  // the FLEQ loop theorem's verdict (test_fleq_run_theorem.cpp)
+  CHECK(j["decomposition"].is_null());                                 // only with --decompose
 }
 
 TEST_CASE("run P.fq --machine-only --json: the exact machine's memory is the run's reference", "[fleq][run][cli][report]") {

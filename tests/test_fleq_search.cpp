@@ -40,7 +40,7 @@ TEST_CASE("search precision P.fq: the smallest agreeing precision, which run con
   CHECK(bits > 30);  // newton_a3's real cells need more than 30 bits for 1e-6
   CHECK(j["lambda_per_run"] == true);
   CHECK(j["predicted_bits"].is_null());
-  CHECK(j["no_prediction"].get<std::string>().find("no loop theorem") != std::string::npos);
+  CHECK(j["no_prediction"].get<std::string>().find("no precision or temperature prediction") != std::string::npos);
   // Each run at its own loop's temperature: they differ between precisions.
   CHECK(j["runs"][0]["lambda"] != j["runs"][1]["lambda"]);
   CHECK(run_agrees(program, bits));
@@ -54,7 +54,7 @@ TEST_CASE("search precision P.fq: text says there is no prediction", "[fleq][sea
   const auto r = run_cli("search precision examples/fleq/subleq/divmod.fq --bits 10..16 --quiet");
   INFO(r.err);
   REQUIRE(r.status == 0);
-  CHECK(r.out.find("predicted      none: no loop theorem for FLEQ") != std::string::npos);
+  CHECK(r.out.find("predicted      none: FLEQ loop theorem (proofs/fleq_loop.md): no precision or temperature prediction") != std::string::npos);
   CHECK(r.out.find("each precision's own default") != std::string::npos);
   CHECK(r.out.find("bits (bounds") == std::string::npos);  // no SUBLEQ prediction printed
 }
@@ -65,7 +65,7 @@ TEST_CASE("search lambda P.fq: the interval of the fetch temperature", "[fleq][s
   REQUIRE(j["lambda_min"].is_number());
   CHECK(j["predicted_lambda"].is_null());
   CHECK(j["predicted_lambda_rounding"].is_null());
-  CHECK(j["no_prediction"].get<std::string>().find("no loop theorem") != std::string::npos);
+  CHECK(j["no_prediction"].get<std::string>().find("no precision or temperature prediction") != std::string::npos);
   // The compiler's temperature lies in the interval it found.
   CHECK(j["default_lambda"].get<double>() >= j["lambda_min"].get<double>());
   // lambda_min agrees and one resolution below it does not.

@@ -25,6 +25,7 @@
 #include <string>
 #include <type_traits>
 
+#include "analysis/detail/exact_value.hpp"
 #include "analysis/detail/lockstep_parts.hpp"
 #include "analysis/lockstep.hpp"
 
@@ -48,6 +49,7 @@ class LockstepRun {
   RunResult run() {
     const auto started = std::chrono::steady_clock::now();
     describe();
+    read_exact();
     bool past_halt = false;  // the extra loop after the halt has run
     while (true) {
       if (machine_->halted()) {
@@ -71,6 +73,7 @@ class LockstepRun {
   void after_step(double drift_now);
   bool compare();               // false: divergence (recorded)
   void trace(double drift_now, double margin);
+  void read_exact();            // MachineAdapter::read_exact, for a machine that wants it
   void finish();
 
   const compile::CompiledLoop& c_;
@@ -145,6 +148,7 @@ bool LockstepRun<T>::one_loop() {
     machine_->step();
     ++r_.steps;
   }
+  read_exact();
   entries_.clear();
   machine_->expected(entries_);
   const double d = drift(X_, entries_);
@@ -171,6 +175,11 @@ void LockstepRun<T>::trace(double d, double margin) {
   TraceRow row{r_.loops, instruction_, d, margin, tracker_ ? tracker_->errors() : std::vector<LayerError>{}};
   if (o_.on_trace) o_.on_trace(row, r_.layer_names);
   else r_.trace.push_back(std::move(row));
+}
+
+template <class T>
+void LockstepRun<T>::read_exact() {
+  if (machine_->wants_exact_reads()) machine_->read_exact([this](int row, int column) { return exact_value(X_(row, column)); });
 }
 
 template <class T>

@@ -70,6 +70,12 @@ class MachineAdapter {
   virtual std::vector<Cell> memory() const = 0;
   // The instruction at the current pc, if the pc is on one (for the trace).
   virtual std::optional<Instruction> next_instruction() const = 0;
+  // A machine that checks a per-instruction bound on the transformer's own state (FLEQ's
+  // loop theorem) says so here; the driver then calls read_exact with the punchcard
+  // exactly as the run's scalar holds it, entry(row, column), once before the first loop
+  // and after every loop (after step(), before the trace row and compare()).
+  virtual bool wants_exact_reads() const { return false; }
+  virtual void read_exact(const std::function<Rational(int row, int column)>& entry) { (void)entry; }
 };
 
 // The loop, its first punchcard and the rows it is laid out in.

@@ -25,6 +25,9 @@ struct RunContext {
   const Layout* layout = nullptr;
   compile::BoundsSummary bounds;
   analysis::RunCertificate certificate;
+  // Text: when set, the bounds line's verdict in place of certificate_text (a machine
+  // whose loop theorem is not stated as a temperature budget: FLEQ).
+  std::string verdict;
 };
 
 // Cells as a JSON object name -> value; `hidden` selects the hidden or the declared ones.

@@ -89,7 +89,8 @@ std::string run_text(const analysis::RunResult& r, const RunContext& c) {
   out += fmt::format("scalar       {}, lambda = {}{}\n", r.scalar, r.lambda_value, c.lambda_default ? " (default: " + c.lambda_default_text + ")" : "");
   out += fmt::format("transformer  {} layers per loop, {} heads ({} at most per layer), d = {} rows, {} ReLUs\n", r.layers, r.heads,
                      r.max_heads_per_layer, r.rows, r.hidden_units);
-  out += fmt::format("bounds       {} -> {}\n", c.bounds.text, certificate_text(c.certificate, r.scalar, c.bounds.theorem));
+  out += fmt::format("bounds       {} -> {}\n", c.bounds.text,
+                     c.verdict.empty() ? certificate_text(c.certificate, r.scalar, c.bounds.theorem) : c.verdict);
   if (c.trace) out += trace_text(r, c);
   out += fmt::format("run          {} steps, {}, {} loops; {} in {:.3f} s\n", r.steps,
                      r.halted ? "halted" : (r.agree ? "stopped at --max-steps" : "stopped at the divergence"), r.loops,

@@ -7,6 +7,7 @@
 
 #include "compile/encoding.hpp"
 #include "compile/fleq/block_exact.hpp"
+#include "compile/fleq/detail/run_meter.hpp"
 #include "isa/fleq/functions.hpp"
 #include "isa/fleq/machine.hpp"
 
@@ -57,38 +58,52 @@ std::vector<fleq::DecodedCell> as_decoded(const fq::FleqProgram& program, const 
 }
 
 struct Shared {
-  Shared(const fq::FleqProgram& p, const FleqTargetOptions& o)
-      : program(p), compiled(fleq::compile_fleq(p, compile_options(o))), options(o),
-        table(o.block_exact ? fleq::block_exact_ops(compiled.constants, machine.function_bits) : fq::ideal_ops(machine.function_bits)) {}
-  static fleq::CompileOptions compile_options(const FleqTargetOptions& o) {
-    fleq::CompileOptions c;
-    c.unit_roundoff = o.unit_roundoff;
-    c.function_terms = o.function_terms;
-    return c;
+  Shared(const fq::FleqProgram& p, std::shared_ptr<const fleq::CompiledFleq> c, const FleqTargetOptions& o)
+      : program(p), compiled(std::move(c)), options(o),
+        table(o.block_exact ? fleq::block_exact_ops(compiled->constants, machine.function_bits) : fq::ideal_ops(machine.function_bits)),
+        ideal(fq::ideal_ops(machine.function_bits)) {
+    if (o.decompose) block = fleq::block_exact_ops(compiled->constants, machine.function_bits);
   }
-  fq::MachineOptions machine;  // first: table is built from it
+  fq::MachineOptions machine;  // first: the tables are built from it
   fq::FleqProgram program;
-  fleq::CompiledFleq compiled;
+  std::shared_ptr<const fleq::CompiledFleq> compiled;
   FleqTargetOptions options;
-  fq::OpTable table;
+  fq::OpTable table;                 // the reference's (ideal, or block-exact with options.block_exact)
+  fq::OpTable ideal;                 // the loop theorem's f
+  std::optional<fq::OpTable> block;  // --decompose
 };
 
 class FleqMachine final : public MachineAdapter {
  public:
-  FleqMachine(std::shared_ptr<const Shared> s, std::shared_ptr<RealErrorLog> log) : s_(std::move(s)), log_(std::move(log)) { reset(); }
+  FleqMachine(std::shared_ptr<const Shared> s, std::shared_ptr<RealErrorLog> log)
+      : s_(std::move(s)), log_(std::move(log)),
+        meter_(s_->program, *s_->compiled, s_->ideal, s_->block ? &*s_->block : nullptr, s_->machine, s_->options.keep_rows) {
+    reset();
+  }
 
   void reset() override {
     ref_ = fq::initial_state(s_->program);
     steps_ = 0;
     loops_ = 0;
+    exact_reads_ = 0;
+    stepped_pc_ = -1;
     error_.reset();
     decoded_.clear();
-    if (log_) *log_ = RealErrorLog{};
+    if (log_) {
+      *log_ = RealErrorLog{};
+      meter_.reset(*log_);
+    }
+  }
+  bool wants_exact_reads() const override { return log_ != nullptr; }
+  void read_exact(const std::function<Rational(int, int)>& entry) override {
+    meter_.observe(entry, exact_reads_++, stepped_pc_, ref_, *log_);
+    stepped_pc_ = -1;
   }
   // A domain error does not halt the machine: compare() reports it, which ends the run.
   bool halted() const override { return ref_.halted; }
   void step() override {
     if (error_) return;
+    stepped_pc_ = ref_.pc;
     const fq::StepResult r = fq::step(s_->program, ref_, s_->table, s_->machine, steps_);
     if (r.error) error_ = r.error->message;
     else ref_ = r.state;
@@ -96,8 +111,8 @@ class FleqMachine final : public MachineAdapter {
   }
 
   void expected(std::vector<StateEntry>& out) const override {
-    const Layout& layout = s_->compiled.layout;
-    const fleq::Geometry& g = s_->compiled.geometry;
+    const Layout& layout = s_->compiled->layout;
+    const fleq::Geometry& g = s_->compiled->geometry;
     const RowBlock& val = layout.block("val");
     for (int c = 0; c < s_->program.cell_count(); ++c) {
       const fq::Matrix& m = ref_.cells[static_cast<std::size_t>(c)];
@@ -114,7 +129,7 @@ class FleqMachine final : public MachineAdapter {
   // .int cells and pc bits within 1/4, the value the construction is built for.
   std::optional<Mismatch> compare(const Matrix<double>& X, double, bool keep) override {
     const fq::FleqProgram& p = s_->program;
-    const fleq::DecodedFleq got = fleq::decode(s_->compiled.layout, p, X);
+    const fleq::DecodedFleq got = fleq::decode(s_->compiled->layout, p, X);
     if (keep) {
       ++loops_;
       decoded_ = got.invalid ? as_decoded(p, ref_) : got.cells;
@@ -183,7 +198,9 @@ class FleqMachine final : public MachineAdapter {
   std::shared_ptr<const Shared> s_;
   std::shared_ptr<RealErrorLog> log_;
   fq::MachineState ref_;
-  std::int64_t steps_ = 0, loops_ = 0;
+  fleq::detail::RunMeter meter_;
+  std::int64_t steps_ = 0, loops_ = 0, exact_reads_ = 0;
+  int stepped_pc_ = -1;                      // the instruction step() executed since the last read_exact
   std::optional<std::string> error_;         // the machine's domain error, if it left its domain
   std::vector<fleq::DecodedCell> decoded_;   // empty: nothing decoded (kept) yet
 };
@@ -215,8 +232,16 @@ std::string fleq_instruction_text(const isa::fleq::FleqProgram& program, int pc)
 }
 
 LoopTarget fleq_target(const isa::fleq::FleqProgram& program, const FleqTargetOptions& options, std::shared_ptr<RealErrorLog> log) {
-  auto shared = std::make_shared<Shared>(program, options);
-  const fleq::CompiledFleq& c = shared->compiled;
+  fleq::CompileOptions c;
+  c.unit_roundoff = options.unit_roundoff;
+  c.function_terms = options.function_terms;
+  return fleq_target(program, std::make_shared<const fleq::CompiledFleq>(fleq::compile_fleq(program, c)), options, std::move(log));
+}
+
+LoopTarget fleq_target(const isa::fleq::FleqProgram& program, std::shared_ptr<const fleq::CompiledFleq> compiled_fleq,
+                       const FleqTargetOptions& options, std::shared_ptr<RealErrorLog> log) {
+  auto shared = std::make_shared<Shared>(program, std::move(compiled_fleq), options);
+  const fleq::CompiledFleq& c = *shared->compiled;
   auto compiled = std::make_shared<const CompiledLoop>(CompiledLoop{c.layout, c.X0, c.loop});
   std::shared_ptr<const Shared> s = shared;
   LoopTarget t;
@@ -229,8 +254,11 @@ LoopTarget fleq_target(const isa::fleq::FleqProgram& program, const FleqTargetOp
   t.trace_header = fmt::format("{:<36}", "instruction");
   t.predict.summary = [](double) {
     BoundsSummary b;
-    b.text = "no loop theorem for FLEQ yet (proofs/fleq_*.md bound each block)";
-    b.theorem = "proofs/fleq_*.md";
+    // The searches print this as their reason for no prediction: there is a loop theorem,
+    // but no precision or temperature predictor (the compiler sets the temperatures per scalar).
+    b.text = "FLEQ loop theorem (proofs/fleq_loop.md): no precision or temperature prediction, the compiler sets the temperatures per "
+             "scalar; `loopcert run` evaluates the controller's conditions and each instruction's bound";
+    b.theorem = "proofs/fleq_loop.md";
     return b;
   };
   t.predict.default_lambda = c.constants.read_lambda;  // the fetch layer's (RunTemperature) temperature

@@ -1,8 +1,11 @@
 // FLEQ as a machine of the generic lockstep driver (analysis/lockstep.hpp): the exact
 // FLEQ machine of isa/fleq beside the compiled loop of compile/fleq, compared through
-// compile::fleq::decode. There is no FLEQ loop theorem yet (proofs/fleq_*.md bound each
-// block), so the target's Predictors are empty except for the summary that says so and
-// the default temperature (the fetch layer's, chosen by the compiler).
+// compile::fleq::decode. The loop theorem (proofs/fleq_loop.md) is evaluated above
+// compile (analysis::fleq_loop_constants, cli/run_fleq.cpp); the adapter measures what it
+// bounds: it reads the punchcard exactly after every loop (MachineAdapter::read_exact),
+// steps the exact machine from the transformer's own previous state, and logs the
+// written cell's distance to it (RealErrorLog::own). The target's Predictors are the
+// default temperature (the fetch layer's, chosen by the compiler) and a summary.
 //
 // Agreement (README "The FLEQ transformer (construction)", "Running it"): after every
 // loop pc and every .int cell equal the machine's; at the END (the machine halted, or
@@ -11,7 +14,9 @@
 // results, and intermediate errors are reported (RealErrorLog) rather than judged.
 #pragma once
 #include <cstdint>
+#include <cmath>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -30,6 +35,55 @@ struct FleqTargetOptions {
   // left is the leak and the rounding.
   bool block_exact = false;
   int function_terms = 0;             // compile::fleq::CompileOptions::function_terms
+  // `run --decompose`: step the block-exact machine beside the exact one and log, per
+  // loop and per cell, block-exact against ideal (the functions' approximation) and the
+  // transformer against block-exact (leak and rounding): RealErrorLog::decompose.
+  bool decompose = false;
+  // Keep one FleqLoopRow per loop in RealErrorLog::rows (the JSON trace).
+  bool keep_rows = false;
+};
+
+// One loop as the adapter measured it on the punchcard read exactly (read_exact).
+struct FleqLoopRow {
+  std::int64_t loop = 0;
+  int pc = -1;                  // the instruction executed (-1: none, the loop past the halt)
+  std::string cell;             // its destination ("" : writes nothing)
+  bool real = false;            // the destination is a real cell
+  // Loop theorem (proofs/fleq_loop.md, Theorem 2): the largest |written - f(A, B)| over the
+  // destination's entries, f applied exactly to the operands the transformer held before
+  // the loop. NaN: not measured (an .int destination, or f left the domain on them).
+  double own = NAN;
+  double error = NAN;           // the destination against the exact machine's run, |x - x*| / max(1, |x*|)
+  double approximation = NAN;   // --decompose: block-exact against ideal, same measure
+  double leak = NAN;            // --decompose: transformer against block-exact, same measure
+};
+
+// Per instruction, the loop theorem's observations over the run.
+struct OwnErrors {
+  std::vector<double> worst;          // per pc: largest FleqLoopRow::own (0: never measured)
+  std::vector<std::int64_t> loop;     // where it peaked
+  std::vector<std::int64_t> count;    // loops that executed pc
+  std::int64_t unmeasured = 0;        // writing loops whose own operands left f's domain
+  double stored_max = 0;              // largest |entry| of a real cell held between loops (H2)
+  std::int64_t stored_max_loop = 0;
+  std::int64_t others_changed = 0;    // loops where a cell other than the destination changed
+};
+
+// --decompose, per real cell over the run (the measure of FleqLoopRow).
+struct CellParts {
+  std::string cell;
+  double approximation_max = 0, approximation_final = 0, leak_max = 0, leak_final = 0;
+  std::int64_t approximation_loop = 0, leak_loop = 0;
+};
+struct FleqDecomposition {
+  std::vector<CellParts> cells;
+  double approximation_max = 0, leak_max = 0;
+  std::int64_t approximation_loop = 0, leak_loop = 0;
+  std::string approximation_cell, leak_cell;
+  // The block-exact machine left the exact machine's control flow or its domain at this
+  // loop (its message); the parts are measured up to it.
+  std::optional<std::int64_t> stopped_loop;
+  std::string stopped;
 };
 
 // What the adapter saw of the real cells over the run (kept decodes only).
@@ -40,6 +94,10 @@ struct RealErrorLog {
   std::vector<std::pair<std::string, double>> final_errors;  // per real cell, at the last compare
   std::vector<Cell> reference;        // the exact machine's memory at the last compare (doubles)
   std::string machine_error;          // the exact machine left its domain (its message)
+  OwnErrors own;                      // the loop theorem's observations (read_exact)
+  FleqLoopRow last;                   // the loop that just ended (for the streamed trace)
+  std::vector<FleqLoopRow> rows;      // every loop, with FleqTargetOptions::keep_rows
+  std::optional<FleqDecomposition> decompose;  // FleqTargetOptions::decompose
 };
 
 // The cells `run` reports, from decoded entries: .int and 1x1 cells as numbers, other
@@ -54,5 +112,9 @@ std::string fleq_instruction_text(const isa::fleq::FleqProgram& program, int pc)
 // real cells' errors of the run the adapter takes part in.
 LoopTarget fleq_target(const isa::fleq::FleqProgram& program, const FleqTargetOptions& options,
                        std::shared_ptr<RealErrorLog> log = nullptr);
+// The same for a program compiled already (by compile_fleq with options' unit roundoff
+// and terms): `run` keeps the compiled program for the loop theorem's constants.
+LoopTarget fleq_target(const isa::fleq::FleqProgram& program, std::shared_ptr<const fleq::CompiledFleq> compiled,
+                       const FleqTargetOptions& options, std::shared_ptr<RealErrorLog> log = nullptr);
 
 }  // namespace loopcert::compile
