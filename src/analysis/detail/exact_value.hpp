@@ -7,6 +7,7 @@
 
 #include <type_traits>
 
+#include "core/mpfr_rational.hpp"
 #include "core/rational.hpp"
 #include "core/scalar.hpp"
 
@@ -16,8 +17,7 @@ inline Rational exact_long_double(long double v) {
   mpfr_t x;
   mpfr_init2(x, 64);
   mpfr_set_ld(x, v, MPFR_RNDN);  // exact: 64 significand bits
-  Rational q;
-  mpfr_get_q(q.backend().data(), x);
+  Rational q = exact_rational(x);
   mpfr_clear(x);
   return q;
 }
@@ -29,9 +29,7 @@ Rational exact_value(const T& v) {
     return v;
   } else if constexpr (std::is_same_v<T, MpfrReal>) {
     if (!loopcert::isfinite(v)) return Rational(0);
-    Rational q;
-    mpfr_get_q(q.backend().data(), v.raw());
-    return q;
+    return exact_rational(v.raw());
   } else if constexpr (std::is_same_v<T, Float128>) {
     if (!boost::multiprecision::isfinite(v)) return Rational(0);
     const double hi = static_cast<double>(v);
