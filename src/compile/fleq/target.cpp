@@ -233,6 +233,7 @@ LoopTarget fleq_target(const isa::fleq::FleqProgram& program, const FleqTargetOp
     b.theorem = "proofs/fleq_*.md";
     return b;
   };
+  if (options.predictors) t.predict = options.predictors(program, options);
   t.predict.default_lambda = c.constants.read_lambda;  // the fetch layer's (RunTemperature) temperature
   return t;
 }

@@ -11,6 +11,7 @@
 // results, and intermediate errors are reported (RealErrorLog) rather than judged.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -30,6 +31,9 @@ struct FleqTargetOptions {
   // left is the leak and the rounding.
   bool block_exact = false;
   int function_terms = 0;             // compile::fleq::CompileOptions::function_terms
+  // The bounds' predictions (analysis/fleq_floor.hpp: fleq_floor_predictors, the predicted
+  // floor; compile/ cannot see analysis/, so the caller supplies it). Empty: none.
+  std::function<Predictors(const isa::fleq::FleqProgram&, const FleqTargetOptions&)> predictors;
 };
 
 // What the adapter saw of the real cells over the run (kept decodes only).
