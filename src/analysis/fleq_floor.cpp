@@ -17,10 +17,12 @@ namespace {
 
 namespace fq = isa::fleq;
 
-// The perturbation's scale: small enough that the exact machine responds linearly (the
-// bounds are at most about 1e-3, so the perturbations stay below 2^-50), large enough to
-// stay far above the machine's size guard (1024 significant bits) and its 256-bit functions.
-constexpr int kScaleLog2 = -40;
+// The perturbations' scales: 2^-40, small enough that the exact machine responds linearly
+// (the bounds are at most about 1e-3, so the perturbations stay below 2^-50) and far above
+// the machine's size guard (1024 significant bits) and its 256-bit functions; and 2^0, the
+// bounds' own size, which keeps the second-order terms (a Newton polish removes a
+// perturbation of its input to first order, not the square it leaves).
+constexpr int kScalesLog2[] = {-40, 0};
 
 // One executed instruction's bound, split into the channels that are propagated.
 struct Parts {
@@ -65,10 +67,11 @@ struct Run {
   std::string error;
 };
 
-// The ideal machine, every real result entry moved by 2^kScaleLog2 amplitude(pc) (times
+// The ideal machine, every real result entry moved by 2^scale amplitude(pc) (times
 // the sign pattern's sign when `random_signs`) after its instruction.
 template <class Amplitude>
-Run perturbed_run(const fq::FleqProgram& program, std::int64_t max_steps, const fq::OpTable& table, Amplitude amplitude, bool random_signs) {
+Run perturbed_run(const fq::FleqProgram& program, std::int64_t max_steps, const fq::OpTable& table, Amplitude amplitude, bool random_signs,
+                  int scale) {
   const fq::MachineOptions options;
   Run r;
   r.state = fq::initial_state(program);
@@ -84,7 +87,7 @@ Run perturbed_run(const fq::FleqProgram& program, std::int64_t max_steps, const 
     if (a > 0) {
       auto& entries = r.state.cells[static_cast<std::size_t>(program.instructions[static_cast<std::size_t>(pc)].c)].entries;
       for (std::size_t e = 0; e < entries.size(); ++e)
-        entries[e] += Rational(std::ldexp(random_signs ? a * pseudo_sign(r.steps, e) : a, kScaleLog2));
+        entries[e] += Rational(std::ldexp(random_signs ? a * pseudo_sign(r.steps, e) : a, scale));
     }
     ++r.steps;
   }
@@ -92,7 +95,7 @@ Run perturbed_run(const fq::FleqProgram& program, std::int64_t max_steps, const 
 }
 
 // max over real entries of |x~ - x*| / max(1, |x*|), divided by the perturbation's scale.
-double response(const fq::FleqProgram& program, const fq::MachineState& got, const fq::MachineState& want) {
+double response(const fq::FleqProgram& program, const fq::MachineState& got, const fq::MachineState& want, int scale) {
   double worst = 0;
   for (int c = 0; c < program.cell_count(); ++c) {
     if (program.cells[static_cast<std::size_t>(c)].kind != fq::CellKind::real) continue;
@@ -101,7 +104,7 @@ double response(const fq::FleqProgram& program, const fq::MachineState& got, con
     for (std::size_t e = 0; e < w.size(); ++e)
       worst = std::max(worst, to_double(Rational(abs(g[e] - w[e]))) / std::max(1.0, std::abs(to_double(w[e]))));
   }
-  return std::ldexp(worst, -kScaleLog2);
+  return std::ldexp(worst, -scale);
 }
 
 }  // namespace
@@ -139,7 +142,7 @@ FleqFloor predict_fleq_floor(const fq::FleqProgram& program, const compile::fleq
   const bounds::FleqControllerBound controller = bounds::fleq_controller_bound(k, u);
   if (!controller.exact()) out.reason = "the controller's conditions fail: " + controller.reason;
   const fq::OpTable table = fq::ideal_ops();
-  const Run reference = perturbed_run(program, options.max_steps, table, [](int) { return 0.0; }, false);
+  const Run reference = perturbed_run(program, options.max_steps, table, [](int) { return 0.0; }, false, 0);
   out.steps = reference.steps;
   if (!reference.error.empty()) {
     out.predicted = INFINITY;
@@ -162,17 +165,21 @@ FleqFloor predict_fleq_floor(const fq::FleqProgram& program, const compile::fleq
     if (out.reason.empty()) out.reason = "an executed instruction's bound is infinite (bounds::fleq_instruction_bound)";
     return out;
   }
-  auto run_response = [&](auto amplitude, bool random_signs) -> double {
-    const Run r = perturbed_run(program, options.max_steps, table, amplitude, random_signs);
-    if (!r.error.empty() || r.steps != reference.steps) return INFINITY;  // the perturbation changed the control flow
-    return response(program, r.state, reference.state);
+  // The response at one scale; a full-size perturbation that leaves the domain or changes
+  // the control flow counts only at the linear scale (infinite when even that does).
+  auto run_response = [&](auto amplitude, bool random_signs, int scale) -> double {
+    const Run r = perturbed_run(program, options.max_steps, table, amplitude, random_signs, scale);
+    if (!r.error.empty() || r.steps != reference.steps) return scale == kScalesLog2[0] ? INFINITY : 0.0;
+    return response(program, r.state, reference.state, scale);
   };
   auto total = [&](int pc) { return parts[static_cast<std::size_t>(pc)].real_write ? parts[static_cast<std::size_t>(pc)].total : 0.0; };
-  out.predicted = std::max(run_response(total, false), run_response(total, true));
-  for (int c = 0; c < kFloorChannels; ++c) {
-    out.channels[c] = run_response([&](int pc) { return parts[static_cast<std::size_t>(pc)].channel[c]; }, false);
-    if (out.channels[c] > out.channels[static_cast<int>(out.limit)]) out.limit = static_cast<FloorChannel>(c);
+  for (int scale : kScalesLog2) {
+    out.predicted = std::max({out.predicted, run_response(total, false, scale), run_response(total, true, scale)});
+    for (int c = 0; c < kFloorChannels; ++c)
+      out.channels[c] = std::max(out.channels[c], run_response([&](int pc) { return parts[static_cast<std::size_t>(pc)].channel[c]; }, false, scale));
   }
+  for (int c = 0; c < kFloorChannels; ++c)
+    if (out.channels[c] > out.channels[static_cast<int>(out.limit)]) out.limit = static_cast<FloorChannel>(c);
   out.amplification = out.largest_bound > 0 ? out.predicted / out.largest_bound : 0;
   return out;
 }

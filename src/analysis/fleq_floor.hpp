@@ -8,12 +8,13 @@
 // i.e. "per-instruction bound times the program's contraction", with the contraction not
 // assumed but obtained from the exact machine's own run: the ideal machine is run once as
 // it is and once more per perturbation pattern, with every real result entry moved by
-// s * bound * sign after its instruction (s = 2^-40, so the response is linear; divided by
-// s again at the end). The signs are all +1 in one run and a fixed pseudo-random +-1
-// pattern in another; the larger final deviation (|x~ - x*| / max(1, |x*|), the measure
-// the runs report) is the prediction. This is an estimate, not a bound: the worst sign
-// pattern is not searched, and the first-order response ignores second-order terms. It
-// never looks at the transformer's output.
+// s * bound * sign after its instruction and the final deviation divided by s again:
+// s = 2^-40 (the first-order response) and s = 1 (the bounds' own size, which keeps the
+// second-order terms a Newton polish leaves). The signs are all +1 in one run and a fixed
+// pseudo-random +-1 pattern in another; the largest final deviation (|x~ - x*| /
+// max(1, |x*|), the measure the runs report) is the prediction. This is an estimate, not
+// a bound: the worst sign pattern is not searched. It never looks at the transformer's
+// output.
 //
 // The functions' fit error E_w enters through approx::grid_error on the widened range
 // (an estimate on a fine grid, not the MPFI certificate the tests use).
