@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """The README's FLEQ floors tables from bench_fleq_floors' JSON (Google Benchmark
 --benchmark_out). Usage: scripts/fleq_floor_table.py reports/fleq_floors.json
+   or: scripts/fleq_floor_table.py --text bench_output.txt ...  (the console output, e.g.
+       of a run still in progress; counters carry SI suffixes there)
 
 Table 1: per program, loops and at each scalar "measured (predicted)" final error, and
 what limits the prediction at double. Table 2: the sweeps at double (weights compiled
@@ -18,8 +20,43 @@ def fmt(x):
     return f"{x:.1e}"
 
 
-def main(path):
-    runs = json.load(open(path))["benchmarks"]
+SI = {"y": 1e-24, "z": 1e-21, "a": 1e-18, "f": 1e-15, "p": 1e-12, "n": 1e-9, "u": 1e-6, "m": 1e-3, "k": 1e3, "M": 1e6, "G": 1e9}
+
+
+def si(text):
+    if text in ("inf", "-inf", "nan"):
+        return float(text)
+    text = text.rstrip("s") if text.endswith("s") and text[:-1] and text[-2].isdigit() else text
+    if text and text[-1] in SI:
+        return float(text[:-1]) * SI[text[-1]]
+    return float(text)
+
+
+def text_runs(paths):
+    """Benchmark records from console lines: name, times, iterations, key=value counters, label."""
+    runs = []
+    for path in paths:
+        for line in open(path):
+            if not (line.startswith("floor/") or line.startswith("sweep/")):
+                continue
+            words = line.split()
+            record, label = {"name": words[0]}, []
+            for w in words[6:]:
+                k, eq, v = w.partition("=")
+                if eq and not label and k.replace("_", "").isalnum():
+                    try:
+                        record[k] = si(v)
+                        continue
+                    except ValueError:
+                        pass
+                label.append(w)
+            record["label"] = " ".join(label)
+            runs.append(record)
+    return runs
+
+
+def main(args):
+    runs = text_runs(args[1:]) if args[0] == "--text" else json.load(open(args[0]))["benchmarks"]
     table, sweeps, scalars, programs = {}, [], [], []
     for r in runs:
         name = r["name"].split("/iterations")[0]
@@ -58,8 +95,10 @@ def main(path):
     print("| program | weights for u | C = 2^c | read lambda | measured at double | predicted |")
     print("| --- | --- | --- | --- | --- | --- |")
     for p, u, r in sweeps:
-        print(f"| {p.replace('.fq', '')} | {u[2:]} | 2^{int(r['product_C_log2'])} | {r['read_lambda']:g} | {cell(r)} | {fmt(r.get('predicted', -1))} |")
+        c = f"2^{int(r['product_C_log2'])}" if "product_C_log2" in r else "-"
+        lam = f"{r['read_lambda']:g}" if "read_lambda" in r else "-"
+        print(f"| {p.replace('.fq', '')} | {u[2:]} | {c} | {lam} | {cell(r)} | {fmt(r.get('predicted', -1))} |")
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    main(sys.argv[1:])
