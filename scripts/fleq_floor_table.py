@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """The README's FLEQ floors tables from bench_fleq_floors' JSON (Google Benchmark
 --benchmark_out). Usage: scripts/fleq_floor_table.py reports/fleq_floors.json
-   or: scripts/fleq_floor_table.py --text bench_output.txt ...  (the console output, e.g.
-       of a run still in progress; counters carry SI suffixes there)
+   or: scripts/fleq_floor_table.py --text bench_output.txt ... [more.json]  (the console
+       output, e.g. of a run still in progress; counters carry SI suffixes there, and
+       values below 1e-24 lose theirs: take those from a JSON, whose records win)
 
 Table 1: per program, loops and at each scalar "measured (predicted)" final error, and
 what limits the prediction at double. Table 2: the sweeps at double (weights compiled
@@ -56,7 +57,15 @@ def text_runs(paths):
 
 
 def main(args):
-    runs = text_runs(args[1:]) if args[0] == "--text" else json.load(open(args[0]))["benchmarks"]
+    if args[0] == "--text":
+        runs = text_runs([a for a in args[1:] if not a.endswith(".json")])
+        for a in args[1:]:
+            if a.endswith(".json"):
+                extra = json.load(open(a))["benchmarks"]
+                names = {r["name"] for r in extra}
+                runs = [r for r in runs if r["name"] not in names] + extra
+    else:
+        runs = json.load(open(args[0]))["benchmarks"]
     table, sweeps, scalars, programs = {}, [], [], []
     for r in runs:
         name = r["name"].split("/iterations")[0]
@@ -97,7 +106,8 @@ def main(args):
     for p, u, r in sweeps:
         c = f"2^{int(r['product_C_log2'])}" if "product_C_log2" in r else "-"
         lam = f"{r['read_lambda']:g}" if "read_lambda" in r else "-"
-        print(f"| {p.replace('.fq', '')} | {u[2:]} | {c} | {lam} | {cell(r)} | {fmt(r.get('predicted', -1))} |")
+        measured = cell(r).split(" (")[0]
+        print(f"| {p.replace('.fq', '')} | {u[2:]} | {c} | {lam} | {measured} | {fmt(r.get('predicted', -1))} |")
 
 
 if __name__ == "__main__":

@@ -114,6 +114,10 @@ TEST_CASE("FLEQ floors: the target's predictors give a precision and agree with 
   // Consistent with the floor: P agrees, P - 1 does not.
   CHECK(analysis::predict_fleq_floor_at(p, std::ldexp(1.0, -bits), 100000).predicted <= 1e-6);
   CHECK(analysis::predict_fleq_floor_at(p, std::ldexp(1.0, -(bits - 1)), 100000).predicted > 1e-6);
-  CHECK(t.predict.at_scalar(parse_scalar("mpfr:128"))(t.predict.default_lambda));
-  CHECK_FALSE(t.predict.at_scalar(parse_scalar("float"))(t.predict.default_lambda));
+  // At a scalar: the floor at that scalar's constants, for a temperature at least its
+  // compiled read temperature (46.75 at mpfr:128, above double's default).
+  const auto at_mpfr128 = t.predict.at_scalar(parse_scalar("mpfr:128"));
+  CHECK(at_mpfr128(Rational(64)));
+  CHECK_FALSE(at_mpfr128(t.predict.default_lambda));
+  CHECK_FALSE(t.predict.at_scalar(parse_scalar("float"))(Rational(64)));
 }

@@ -139,6 +139,7 @@ FleqFloor predict_fleq_floor(const fq::FleqProgram& program, const compile::fleq
     for (double& c : p.channel) c *= options.bound_scale;
   }
   FleqFloor out;
+  out.read_lambda = to_double(compiled.constants.read_lambda);
   const bounds::FleqControllerBound controller = bounds::fleq_controller_bound(k, u);
   if (!controller.exact()) out.reason = "the controller's conditions fail: " + controller.reason;
   const fq::OpTable table = fq::ideal_ops();

@@ -43,6 +43,7 @@ struct FleqFloor {
   double channels[kFloorChannels] = {0, 0, 0, 0};  // the all-+1 response to each channel alone
   FloorChannel limit = FloorChannel::rounding;     // the channel with the largest response
   std::int64_t steps = 0;        // instructions the machine executed
+  double read_lambda = 0;        // the compiled read temperature the bounds were evaluated at
   std::string reason;            // why predicted is infinite, or why there is no prediction
 };
 
@@ -67,7 +68,8 @@ FleqFloor predict_fleq_floor_at(const isa::fleq::FleqProgram& program, double u,
 // precision or scalar is predicted to agree when the predicted floor at its unit
 // roundoff is within `data_tolerance` and the controller's conditions hold
 // (bounds::fleq_controller_bound). The temperatures are the compiler's (chosen from the
-// scalar), so lambda is not an input: the predictions hold for the compiled one.
+// scalar): a temperature is predicted to agree when it is at least the compiled read
+// temperature (a hotter read only leaks less) and the floor at the compiled one is within.
 // u: the unit roundoff the target was compiled for (its summary's scalar).
 compile::Predictors fleq_floor_predictors(const isa::fleq::FleqProgram& program, double data_tolerance, std::int64_t max_steps, double u);
 

@@ -5,6 +5,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 
 #include "analysis/fleq_floor.hpp"
 #include "analysis/fleq_loop_constants.hpp"
@@ -22,6 +23,21 @@ struct FloorCache {
   std::int64_t max_steps = 0;
   std::mutex mutex;
   std::map<double, FleqFloor> by_u;
+  std::optional<FleqFloor> exact;  // the bounds at u = 0 for the target's own constants
+
+  const FleqFloor& exact_at(double u) {
+    std::lock_guard<std::mutex> lock(mutex);
+    if (!exact) {
+      try {
+        exact = predict_fleq_floor(program, compile::fleq::compile_fleq(program, {u}), {max_steps, 0, 1});
+      } catch (const std::exception& e) {
+        exact = FleqFloor{};
+        exact->predicted = INFINITY;
+        exact->reason = e.what();
+      }
+    }
+    return *exact;
+  }
 
   const FleqFloor& at(double u) {
     std::lock_guard<std::mutex> lock(mutex);
@@ -70,21 +86,24 @@ compile::Predictors fleq_floor_predictors(const isa::fleq::FleqProgram& program,
     return b;
   };
   // Exact arithmetic: the bounds at u = 0 for the constants compiled for this scalar.
-  p.exact = [cache, u](double, double) {
-    const compile::fleq::CompiledFleq c = compile::fleq::compile_fleq(cache->program, {u});
-    const FleqFloor f = predict_fleq_floor(cache->program, c, {cache->max_steps, 0, 1});
-    return f.reason.empty() && f.predicted <= cache->tolerance;
+  p.exact = [cache, u](double lambda, double) {
+    const FleqFloor& f = cache->exact_at(u);
+    return lambda >= f.read_lambda && f.reason.empty() && f.predicted <= cache->tolerance;
   };
   p.at_scalar = [cache](const ScalarSpec& scalar) {
-    const bool ok = cache->agrees(scalar_facts(scalar).unit_roundoff);
-    return std::function<bool(const Rational&)>([ok](const Rational&) { return ok; });
+    const double su = scalar_facts(scalar).unit_roundoff;
+    const bool ok = cache->agrees(su);
+    const double lambda0 = cache->at(su).read_lambda;
+    return std::function<bool(const Rational&)>([ok, lambda0](const Rational& lambda) { return ok && to_double(lambda) >= lambda0; });
   };
   // The smallest P in [8, 512] whose floor is within the tolerance, by bisection (the
-  // floor falls with P: C and the temperatures grow as u shrinks); -1 when even 512 is not.
+  // floor falls with P: C and the temperatures grow as u shrinks); -1 when even 512 is
+  // not. Each precision at its own compiled temperatures (as `search precision P.fq`
+  // runs them): lambda is not an input.
   p.bits = [cache](const Rational&) {
     int lo = 8, hi = 512;
     if (!cache->agrees(std::ldexp(1.0, -hi))) return -1;
-    if (cache->agrees(std::ldexp(1.0, -lo))) return lo;
+    if (cache->agrees(std::ldexp(1.0, -lo))) hi = lo;
     while (hi - lo > 1) {
       const int mid = (lo + hi) / 2;
       (cache->agrees(std::ldexp(1.0, -mid)) ? hi : lo) = mid;
