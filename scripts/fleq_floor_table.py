@@ -58,12 +58,15 @@ def text_runs(paths):
 
 def main(args):
     if args[0] == "--text":
-        runs = text_runs([a for a in args[1:] if not a.endswith(".json")])
+        # JSON records first (a later file's record replaces an earlier one in place),
+        # then the console lines no JSON has.
+        by_name = {}
         for a in args[1:]:
             if a.endswith(".json"):
-                extra = json.load(open(a))["benchmarks"]
-                names = {r["name"] for r in extra}
-                runs = [r for r in runs if r["name"] not in names] + extra
+                for r in json.load(open(a))["benchmarks"]:
+                    by_name[r["name"]] = r
+        runs = list(by_name.values())
+        runs += [r for r in text_runs([a for a in args[1:] if not a.endswith(".json")]) if r["name"] not in by_name]
     else:
         runs = json.load(open(args[0]))["benchmarks"]
     table, sweeps, scalars, programs = {}, [], [], []
