@@ -16,6 +16,7 @@
 #include "analysis/search.hpp"
 #include "cli/flag_values.hpp"
 #include "cli/program_source.hpp"
+#include "analysis/fleq_floor.hpp"
 #include "cli/progress.hpp"
 #include "cli/run_fleq.hpp"
 #include "cli/run_limits.hpp"
@@ -147,6 +148,7 @@ SearchProgram load_fleq(const SearchArgs& args, const ScalarSpec& scalar) {
   compile::FleqTargetOptions options;
   options.data_tolerance = args.data_tolerance;
   options.max_steps = args.max_steps;
+  options.predictors = analysis::fleq_target_predictors;  // the predicted floor (analysis/fleq_floor.hpp)
   SearchProgram out{program->source, "", {}, {}};
   options.unit_roundoff = scalar_facts(scalar).unit_roundoff;
   out.target = fleq_loop_target(*program, options);  // refusals and the size limit: UsageError

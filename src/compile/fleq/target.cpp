@@ -261,6 +261,7 @@ LoopTarget fleq_target(const isa::fleq::FleqProgram& program, std::shared_ptr<co
     b.theorem = "proofs/fleq_loop.md";
     return b;
   };
+  if (options.predictors) t.predict = options.predictors(program, options);
   t.predict.default_lambda = c.constants.read_lambda;  // the fetch layer's (RunTemperature) temperature
   return t;
 }

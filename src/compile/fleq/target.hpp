@@ -15,6 +15,7 @@
 #pragma once
 #include <cstdint>
 #include <cmath>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -41,6 +42,9 @@ struct FleqTargetOptions {
   bool decompose = false;
   // Keep one FleqLoopRow per loop in RealErrorLog::rows (the JSON trace).
   bool keep_rows = false;
+  // The bounds' predictions (analysis/fleq_floor.hpp: fleq_floor_predictors, the predicted
+  // floor; compile/ cannot see analysis/, so the caller supplies it). Empty: none.
+  std::function<Predictors(const isa::fleq::FleqProgram&, const FleqTargetOptions&)> predictors;
 };
 
 // One loop as the adapter measured it on the punchcard read exactly (read_exact).
