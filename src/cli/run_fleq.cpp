@@ -68,12 +68,13 @@ int run_fleq(const RunArgs& args, analysis::RunOptions options) {
   fleq.data_tolerance = args.data_tolerance;
   fleq.max_steps = args.max_steps;
   fleq.unit_roundoff = scalar_facts(options.scalar).unit_roundoff;
+  fleq.format = options.scalar;  // constants for this format; what it cannot hold is refused (exit 2)
   auto log = std::make_shared<compile::RealErrorLog>();
   const compile::LoopTarget target = fleq_loop_target(program, fleq, log);
   options.lambda = target.predict.default_lambda;
   const analysis::RunResult r = analysis::run_lockstep(target, options);
   if (options.progress && r.loops >= 1000) std::cerr << "\r" << std::string(30, ' ') << "\r";
-  const compile::fleq::FleqConstants k = compile::fleq::fleq_constants(program, target.compiled->layout, {fleq.unit_roundoff});
+  const compile::fleq::FleqConstants k = compile::fleq::fleq_constants(program, target.compiled->layout, compile::fleq::compile_options_for(options.scalar));
 
   const report::RunContext c = report::fleq_run_context(program, target, r.lambda_value, args.trace);
   const report::FleqRunExtras extras{*log, k, args.data_tolerance};

@@ -64,6 +64,7 @@ struct Shared {
     fleq::CompileOptions c;
     c.unit_roundoff = o.unit_roundoff;
     c.function_terms = o.function_terms;
+    c.format = o.format;
     return c;
   }
   fq::MachineOptions machine;  // first: table is built from it

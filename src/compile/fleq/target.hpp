@@ -12,6 +12,7 @@
 #pragma once
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,7 @@ struct FleqTargetOptions {
   // left is the leak and the rounding.
   bool block_exact = false;
   int function_terms = 0;             // compile::fleq::CompileOptions::function_terms
+  std::optional<ScalarSpec> format = std::nullopt;  // compile::fleq::CompileOptions::format (the run's scalar)
 };
 
 // What the adapter saw of the real cells over the run (kept decodes only).
