@@ -144,7 +144,7 @@ TEST_CASE("format refusals: the integer snap's staircase, named with the bits it
   }
 }
 
-TEST_CASE("format constants: double's are the unit-roundoff constants; fp16 caps the products' C to what it holds", "[fleq][formats]") {
+TEST_CASE("format constants: double's are the unit-roundoff constants, fp16 caps the products' C to what it holds", "[fleq][formats]") {
   const fq::FleqProgram program = example("linalg/newton_a3.fq");
   const cf::CompiledFleq plain = cf::compile_fleq(program);
   const cf::CompiledFleq dbl = cf::compile_fleq(program, cf::compile_options_for(parse_scalar("double")));
@@ -196,7 +196,7 @@ TEST_CASE("run P.fq --scalar S: refused with the reason, or run in lockstep", "[
     CHECK(r.err.find("max finite") == std::string::npos);  // the bound is printed as 65504
     CHECK(r.err.find("65504") != std::string::npos);
   }
-  SECTION("a small program agrees at bf16; a real-valued one diverges at fp16 on a real cell, the controller exact") {
+  SECTION("a small program agrees at bf16, a real-valued one diverges at fp16 on a real cell, the controller exact") {
     const std::string path = small_program_path();
     const auto small = run_cli("run " + path + " --scalar bf16 --json");
     INFO(small.err);
@@ -210,4 +210,15 @@ TEST_CASE("run P.fq --scalar S: refused with the reason, or run in lockstep", "[
     CHECK(j["first_divergence"]["field"].get<std::string>().rfind("mem[", 0) == 0);
     std::filesystem::remove(path);
   }
+}
+
+TEST_CASE("run long_loop.fq: the integer snap's limit, refused with what it would cost", "[fleq][formats][cli]") {
+  const fq::FleqProgram program = example("subleq/long_loop.fq");
+  REQUIRE(program.int_bound > 1024);
+  const BigInt K = numerator(program.int_bound);
+  const auto r = run_cli("run examples/fleq/subleq/long_loop.fq");
+  CHECK(r.status == 2);
+  CHECK(r.err.find("long_loop.fq: .intbound " + to_string(program.int_bound)) != std::string::npos);
+  CHECK(r.err.find(BigInt(4 * K + 2).str() + " units") != std::string::npos);  // one data row
+  CHECK(r.err.find("K <= 1024") != std::string::npos);
 }

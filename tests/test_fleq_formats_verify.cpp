@@ -36,7 +36,7 @@ const json* row(const json& j, const std::string& program_suffix, const std::str
 
 }  // namespace
 
-TEST_CASE("verify formats P.fq --json: refused with the reason, or run; every failure has a reason", "[fleq][formats][cli]") {
+TEST_CASE("verify formats P.fq --json: refused with the reason, or run, and every failure has a reason", "[fleq][formats][cli]") {
   const std::string small = small_program();
   const auto r = run_cli("verify formats --program examples/fleq/subleq/multiply.fq --program " + small + " --formats double,fp16,bf16,fp8e5m2 --json");
   INFO(r.err);
@@ -64,7 +64,7 @@ TEST_CASE("verify formats P.fq --json: refused with the reason, or run; every fa
   std::filesystem::remove(small);
 }
 
-TEST_CASE("verify formats P.fq: text with the reasons; exit 1 when a certified format fails", "[fleq][formats][cli]") {
+TEST_CASE("verify formats P.fq: text with the reasons, exit 1 when a certified format fails", "[fleq][formats][cli]") {
   // At a tolerance below double's own rounding of arith.fq's results, double fails: exit 1, with a reason.
   const auto r = run_cli("verify formats --program examples/fleq/calc/arith.fq --formats double,bf16 --data-tolerance 1e-14");
   INFO(r.err);

@@ -27,10 +27,10 @@ CompileOptions compile_options_for(const ScalarSpec& scalar) {
   return o;
 }
 
-FleqConstants fleq_constants(const isa::fleq::FleqProgram& program, const Layout& layout, const CompileOptions& options) {
-  FleqConstants c;
-  if (denominator(program.int_bound) != 1 || program.int_bound < 0)
-    throw std::invalid_argument(".intbound " + to_string(program.int_bound) + " is not a non-negative integer");
+namespace {
+
+// The integer snap's cost, refused above options.max_int_bound with what it would take.
+void check_int_bound_limit(const isa::fleq::FleqProgram& program, const Layout& layout, const CompileOptions& options) {
   if (program.int_bound > options.max_int_bound) {
     // The staircase of blocks/fleq_int_snap.hpp: 4 K + 2 units (3 weights each) per data row.
     const BigInt K = numerator(program.int_bound);
@@ -40,6 +40,24 @@ FleqConstants fleq_constants(const isa::fleq::FleqProgram& program, const Layout
                                 " data row(s), in every loop; the compiler builds it for K <= " + std::to_string(options.max_int_bound) +
                                 " (README \"The FLEQ transformer (construction)\", \"Emulated formats\")");
   }
+}
+
+// n C / 2 (times G for matmul's values) must stay finite in the format: each C at most the largest such power of two.
+void cap_product_scales(FleqConstants& c, int n, double G, const ScalarFacts& f) {
+  const int cap = largest_product_scale_log2(n, 1, f);
+  c.product_scale_log2 = std::min(c.product_scale_log2, cap);
+  c.hadamard_scale_log2 = std::min(c.hadamard_scale_log2, cap);
+  c.transpose_scale_log2 = std::min(c.transpose_scale_log2, cap);
+  c.matmul_scale_log2 = std::min(c.matmul_scale_log2, largest_product_scale_log2(n, G, f));
+}
+
+}  // namespace
+
+FleqConstants fleq_constants(const isa::fleq::FleqProgram& program, const Layout& layout, const CompileOptions& options) {
+  FleqConstants c;
+  if (denominator(program.int_bound) != 1 || program.int_bound < 0)
+    throw std::invalid_argument(".intbound " + to_string(program.int_bound) + " is not a non-negative integer");
+  check_int_bound_limit(program, layout, options);
   c.int_bound = static_cast<int>(numerator(program.int_bound));
   c.data_bound = std::max({program.bound, program.int_bound, Rational(1)});
   const double G = to_double(c.data_bound);
@@ -76,14 +94,7 @@ FleqConstants fleq_constants(const isa::fleq::FleqProgram& program, const Layout
   const double G2 = to_double(program.bound) * to_double(program.bound);
   c.hadamard_scale_log2 = bounds::fleq_product_best_scale(rows, 1, G2 * bounds::kProductRoundUp, n, u_product);
   c.transpose_scale_log2 = bounds::fleq_transpose_best_scale(rows, rows, to_double(program.bound), n, u_product);
-  if (options.format) {  // n C / 2 (times G for matmul's values) must stay finite in the format
-    const ScalarFacts& f = scalar_facts(*options.format);
-    const int cap = largest_product_scale_log2(n, 1, f);
-    c.product_scale_log2 = std::min(c.product_scale_log2, cap);
-    c.hadamard_scale_log2 = std::min(c.hadamard_scale_log2, cap);
-    c.transpose_scale_log2 = std::min(c.transpose_scale_log2, cap);
-    c.matmul_scale_log2 = std::min(c.matmul_scale_log2, largest_product_scale_log2(n, to_double(program.bound), f));
-  }
+  if (options.format) cap_product_scales(c, n, to_double(program.bound), scalar_facts(*options.format));
   c.product_error = std::max(bounds::fleq_product_total(rows, rows, S, n, std::ldexp(1.0, c.product_scale_log2), u_product),
                              bounds::fleq_matmul_total(rows, to_double(program.bound), to_double(program.bound), n,
                                                        std::ldexp(1.0, c.matmul_scale_log2), u_product));
