@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <iostream>
 #include <mutex>
@@ -13,11 +14,15 @@
 #include <thread>
 
 #include "analysis/formats_study.hpp"
+#include "analysis/formats_study_fleq.hpp"
 #include "cli/program_source.hpp"
+#include "cli/run_fleq.hpp"
 #include "cli/flag_values.hpp"
 #include "cli/search_command.hpp"
 #include "core/input_error.hpp"
 #include "core/scalar_name.hpp"
+#include "isa/fleq/assembler.hpp"
+#include "report/fleq_formats_report.hpp"
 #include "report/formats_report.hpp"
 
 namespace loopcert::cli {
@@ -66,20 +71,61 @@ std::vector<isa::SubleqProgram> load_programs(const std::vector<std::string>& pa
   return loaded;
 }
 
+bool is_fq(const std::string& path) { return path.size() > 3 && path.compare(path.size() - 3, 3, ".fq") == 0; }
+
+// `verify formats --program P.fq ...`: the FLEQ study (every format refused or run).
+int run_fleq_formats(const FormatsOptions& o, const VerifyCommon& common, const std::vector<std::string>& paths,
+                     const std::vector<ScalarSpec>& scalars) {
+  const FormatsOptions defaults;
+  if (o.resolution != defaults.resolution || o.lambda_max != defaults.lambda_max || o.search_steps != defaults.search_steps)
+    throw UsageError("--resolution/--lambda-max/--search-steps: a FLEQ loop's temperatures are chosen by the compiler from .bound, n and the format (FLEQ.md section 4)");
+  for (const auto& s : scalars)
+    if (s.kind == ScalarKind::Exact) throw UsageError("--formats exact: FLEQ's sigmoid and exp are irrational, so the loop has no exact-rational run");
+  if (o.jobs && *o.jobs < 1) throw UsageError("--jobs must be >= 1 (got " + std::to_string(*o.jobs) + ")");
+  analysis::FleqFormatsStudyOptions so;
+  if (o.data_tolerance) {
+    if (!(*o.data_tolerance >= 0) || !std::isfinite(*o.data_tolerance)) throw UsageError("--data-tolerance must be a finite number >= 0");
+    so.data_tolerance = *o.data_tolerance;
+  }
+  so.max_steps = o.max_steps;
+  std::vector<isa::fleq::FleqProgram> loaded;
+  for (const auto& p : paths) {
+    loaded.push_back(isa::fleq::load_fq(p));
+    fleq_loop_target(loaded.back(), compile::FleqTargetOptions{});  // unsupported instructions and the size limit: exit 2
+  }
+  so.threads = o.jobs ? *o.jobs : static_cast<int>(std::min(2u, std::max(1u, std::thread::hardware_concurrency())));
+  std::mutex log_mutex;
+  if (!common.json)
+    so.progress = [&](const std::string& line) {
+      std::lock_guard<std::mutex> lock(log_mutex);
+      std::cerr << line << "\n";
+    };
+  const analysis::FleqFormatsStudy study = analysis::study_fleq_formats(loaded, scalars, so);
+  if (common.json) std::cout << report::fleq_formats_json(study).dump(2) << "\n";
+  else std::cout << report::fleq_formats_text(study);
+  return study.certified_formats_agree ? kSuccess : kCheckFailed;
+}
+
 }  // namespace
 
 void add_formats_verify_options(CLI::App& verify, FormatsOptions& o) {
-  verify.add_option("--program", o.programs, "formats: the .sq programs (default: examples/subleq/*.sq)");
+  verify.add_option("--program", o.programs, "formats: the .sq or .fq programs (default: examples/subleq/*.sq)");
   verify.add_option("--formats", o.formats, std::string("formats: comma-separated scalars (default ") + kDefaultFormats + ")");
   verify.add_option("--resolution", o.resolution, "formats: resolution of the lambda interval")->capture_default_str();
   verify.add_option("--lambda-max", o.lambda_max, "formats: largest lambda tried for the upper end")->capture_default_str();
   verify.add_option("--search-steps", o.search_steps, "formats: reference steps of each lambda-search run")->capture_default_str();
   verify.add_option("--jobs", o.jobs, "formats: (program, format) pairs searched in parallel (default: cores, at most 2)");
+  verify.add_option("--data-tolerance", o.data_tolerance, "formats, .fq programs: T of the real cells' |x - x*| / max(1, |x*|) (default 1e-6)");
 }
 
 int run_verify_formats(const FormatsOptions& o, const VerifyCommon& common) {
   const std::vector<std::string> paths = program_paths(o);
   const std::vector<ScalarSpec> scalars = parse_formats(o.formats);
+  const auto fq_count = std::count_if(paths.begin(), paths.end(), is_fq);
+  if (fq_count > 0 && fq_count < static_cast<long>(paths.size()))
+    throw UsageError("--program: give .sq programs or .fq programs, not both (the two machines' studies differ)");
+  if (fq_count > 0) return run_fleq_formats(o, common, paths, scalars);
+  if (o.data_tolerance) throw UsageError("--data-tolerance is for .fq programs (SUBLEQ cells are integers)");
   analysis::FormatsStudyOptions so;
   so.resolution = positive_flag("--resolution", o.resolution);
   so.lambda_cap = positive_flag("--lambda-max", o.lambda_max);

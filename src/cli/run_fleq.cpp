@@ -46,6 +46,7 @@ compile::fleq::CompiledFleq compile_program(const fq::FleqProgram& program, cons
   compile::fleq::CompileOptions c;
   c.unit_roundoff = options.unit_roundoff;
   c.function_terms = options.function_terms;
+  c.format = options.format;
   try {
     return compile::fleq::compile_fleq(program, c);
   } catch (const std::invalid_argument& ex) {
@@ -107,6 +108,7 @@ int run_fleq(const RunArgs& args, analysis::RunOptions options) {
   fleq.data_tolerance = args.data_tolerance;
   fleq.max_steps = args.max_steps;
   fleq.unit_roundoff = scalar_facts(options.scalar).unit_roundoff;
+  fleq.format = options.scalar;  // constants for this format; what it cannot hold is refused (exit 2)
   fleq.decompose = args.decompose;
   fleq.keep_rows = args.trace && args.json;
   auto compiled = std::make_shared<const compile::fleq::CompiledFleq>(compile_program(program, fleq));

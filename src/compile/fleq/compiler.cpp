@@ -1,6 +1,10 @@
 #include "compile/fleq/compiler.hpp"
 
+#include <fmt/format.h>
+
 #include <stdexcept>
+
+#include "compile/fleq/format_limits.hpp"
 
 namespace loopcert::compile::fleq {
 
@@ -21,7 +25,17 @@ CompiledFleq compile_fleq(const isa::fleq::FleqProgram& program, const CompileOp
   FleqConstants constants = fleq_constants(program, layout, options);
   Matrix<Rational> X0 = encode(layout, program, isa::fleq::initial_state(program));
   LoopSpec loop = fleq_loop(layout, g, constants);
-  return {std::move(layout), g, std::move(constants), std::move(X0), std::move(loop)};
+  CompiledFleq compiled{std::move(layout), g, std::move(constants), std::move(X0), std::move(loop)};
+  if (options.format && options.refuse) {  // README "Emulated formats": what the format cannot hold is refused before running
+    const ScalarFacts& f = scalar_facts(*options.format);
+    const std::vector<std::string> why = format_refusals(program, compiled, f);
+    if (!why.empty()) {
+      std::string text = f.name + " cannot hold the loop's weights: " + why.front();
+      if (why.size() > 1) text += fmt::format(" (and {} more: {})", why.size() - 1, why[1]);
+      throw std::invalid_argument(text);
+    }
+  }
+  return compiled;
 }
 
 }  // namespace loopcert::compile::fleq

@@ -13,26 +13,63 @@
 #include "bounds/fleq_read.hpp"
 #include "bounds/fleq_write.hpp"
 #include "bounds/read.hpp"
+#include "compile/fleq/format_limits.hpp"
 #include "compile/fleq/functions.hpp"
+#include "core/scalar_facts.hpp"
 #include "compile/fleq/layout.hpp"
 
 namespace loopcert::compile::fleq {
+
+CompileOptions compile_options_for(const ScalarSpec& scalar) {
+  CompileOptions o;
+  o.unit_roundoff = scalar_facts(scalar).unit_roundoff;
+  o.format = scalar;
+  return o;
+}
+
+namespace {
+
+// The integer snap's cost, refused above options.max_int_bound with what it would take.
+void check_int_bound_limit(const isa::fleq::FleqProgram& program, const Layout& layout, const CompileOptions& options) {
+  if (program.int_bound > options.max_int_bound) {
+    // The staircase of blocks/fleq_int_snap.hpp: 4 K + 2 units (3 weights each) per data row.
+    const BigInt K = numerator(program.int_bound);
+    const BigInt units = (4 * K + 2) * layout.block("val").size;
+    throw std::invalid_argument(".intbound " + to_string(program.int_bound) + ": the integer snap (blocks/fleq_int_snap.hpp) needs 4 K + 2 hidden units per data row, " +
+                                units.str() + " units (" + BigInt(3 * units).str() + " weights) for this program's " + std::to_string(layout.block("val").size) +
+                                " data row(s), in every loop; the compiler builds it for K <= " + std::to_string(options.max_int_bound) +
+                                " (README \"The FLEQ transformer (construction)\", \"Emulated formats\")");
+  }
+}
+
+// n C / 2 (times G for matmul's values) must stay finite in the format: each C at most the largest such power of two.
+void cap_product_scales(FleqConstants& c, int n, double G, const ScalarFacts& f) {
+  const int cap = largest_product_scale_log2(n, 1, f);
+  c.product_scale_log2 = std::min(c.product_scale_log2, cap);
+  c.hadamard_scale_log2 = std::min(c.hadamard_scale_log2, cap);
+  c.transpose_scale_log2 = std::min(c.transpose_scale_log2, cap);
+  c.matmul_scale_log2 = std::min(c.matmul_scale_log2, largest_product_scale_log2(n, G, f));
+}
+
+}  // namespace
 
 FleqConstants fleq_constants(const isa::fleq::FleqProgram& program, const Layout& layout, const CompileOptions& options) {
   FleqConstants c;
   if (denominator(program.int_bound) != 1 || program.int_bound < 0)
     throw std::invalid_argument(".intbound " + to_string(program.int_bound) + " is not a non-negative integer");
-  if (program.int_bound > options.max_int_bound)
-    throw std::invalid_argument(".intbound " + to_string(program.int_bound) + ": the integer snap needs 4 K + 2 hidden units per data row; the compiler builds it for K <= " +
-                                std::to_string(options.max_int_bound));
+  check_int_bound_limit(program, layout, options);
   c.int_bound = static_cast<int>(numerator(program.int_bound));
   c.data_bound = std::max({program.bound, program.int_bound, Rational(1)});
   const double G = to_double(c.data_bound);
   const int n = layout.columns();
   const double u = std::max(options.unit_roundoff, 0x1p-900);
-  c.leak_target = G * u;
-  c.read_lambda = Rational(bounds::fleq_read_temperature_eighths(n, G, c.leak_target), 8);
-  c.write_lambda = Rational(bounds::fleq_write_temperature_eighths(n, G, c.leak_target), 8);
+  // At the scalar's rounding level, but never above 2^-6: the .int cells absorb a read
+  // and a write leak of at most 1/32 each (the check at the end), whatever the format.
+  c.leak_target = std::min(G * u, 0x1p-6);
+  // On the format's grid, rounded up (a larger temperature only lowers the leak).
+  const int precision = options.format ? scalar_facts(*options.format).precision : 0;
+  c.read_lambda = Rational(eighths_rounded_up(bounds::fleq_read_temperature_eighths(n, G, c.leak_target), precision), 8);
+  c.write_lambda = Rational(eighths_rounded_up(bounds::fleq_write_temperature_eighths(n, G, c.leak_target), precision), 8);
   c.read_gate = 2 * c.data_bound;   // bounds::fleq_read_gate
   c.write_gate = 3 * c.data_bound;  // bounds::fleq_write_gate
   c.select_gate = 4 * c.data_bound; // bounds::fleq_elementwise_gate
@@ -57,6 +94,7 @@ FleqConstants fleq_constants(const isa::fleq::FleqProgram& program, const Layout
   const double G2 = to_double(program.bound) * to_double(program.bound);
   c.hadamard_scale_log2 = bounds::fleq_product_best_scale(rows, 1, G2 * bounds::kProductRoundUp, n, u_product);
   c.transpose_scale_log2 = bounds::fleq_transpose_best_scale(rows, rows, to_double(program.bound), n, u_product);
+  if (options.format) cap_product_scales(c, n, to_double(program.bound), scalar_facts(*options.format));
   c.product_error = std::max(bounds::fleq_product_total(rows, rows, S, n, std::ldexp(1.0, c.product_scale_log2), u_product),
                              bounds::fleq_matmul_total(rows, to_double(program.bound), to_double(program.bound), n,
                                                        std::ldexp(1.0, c.matmul_scale_log2), u_product));

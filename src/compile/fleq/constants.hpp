@@ -9,6 +9,7 @@
 #include "blocks/fleq_function.hpp"
 #include "blocks/shared/params.hpp"
 #include "core/rational.hpp"
+#include "core/scalar_name.hpp"
 #include "isa/fleq/program.hpp"
 #include "tf/layout.hpp"
 
@@ -24,7 +25,18 @@ struct CompileOptions {
   // Terms of every fitted elementwise function's sum (0: compile/fleq/functions.hpp's
   // default); a program's `.terms f M` overrides it for f.
   int function_terms = 0;
+  // The scalar the loop is built for (README "Emulated formats"): the temperatures are
+  // rounded up to its grid, the products' C capped so that n C / 2 stays finite, and
+  // compile_fleq refuses (compile/fleq/format_limits.hpp) what it cannot hold. None: the
+  // constants follow from unit_roundoff alone and nothing is refused.
+  std::optional<ScalarSpec> format = std::nullopt;
+  // false: build the loop for `format` without refusing (analysis/formats_study_fleq.hpp
+  // lists the refusals itself, compile/fleq/format_limits.hpp).
+  bool refuse = true;
 };
+
+// The options for a run at `scalar`: its unit roundoff and the format itself.
+CompileOptions compile_options_for(const ScalarSpec& scalar);
 
 struct FleqConstants {
   Rational data_bound;       // G' = max(.bound, .intbound, 1): every entry of every val row

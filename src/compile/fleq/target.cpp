@@ -235,6 +235,7 @@ LoopTarget fleq_target(const isa::fleq::FleqProgram& program, const FleqTargetOp
   fleq::CompileOptions c;
   c.unit_roundoff = options.unit_roundoff;
   c.function_terms = options.function_terms;
+  c.format = options.format;
   return fleq_target(program, std::make_shared<const fleq::CompiledFleq>(fleq::compile_fleq(program, c)), options, std::move(log));
 }
 

@@ -45,6 +45,7 @@ struct FleqTargetOptions {
   // The bounds' predictions (analysis/fleq_floor.hpp: fleq_floor_predictors, the predicted
   // floor; compile/ cannot see analysis/, so the caller supplies it). Empty: none.
   std::function<Predictors(const isa::fleq::FleqProgram&, const FleqTargetOptions&)> predictors;
+  std::optional<ScalarSpec> format = std::nullopt;  // compile::fleq::CompileOptions::format (the run's scalar)
 };
 
 // One loop as the adapter measured it on the punchcard read exactly (read_exact).
