@@ -31,7 +31,12 @@ isa::SubleqProgram layout_only_program(const std::string& text) {
   isa::SubleqProgram p;
   p.bits = shape.N;
   p.scratch = shape.s;
-  for (int i = 0; i < shape.m; ++i) p.cell_names.push_back("c" + std::to_string(i)), p.memory.push_back(0);
+  for (int i = 0; i < shape.m; ++i) {
+    std::string name = std::to_string(i);
+    name.insert(name.begin(), 'c');  // not "c" + ...: GCC 12's -Wstringop-overflow false positive
+    p.cell_names.push_back(std::move(name));
+    p.memory.push_back(0);
+  }
   for (int j = 0; j < shape.n - shape.s - shape.m; ++j) p.commands.push_back({0, 0, j, 0});
   p.source = "layout " + text;
   return p;
