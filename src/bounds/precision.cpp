@@ -8,6 +8,7 @@
 #include <mpfr.h>
 
 #include "bounds/detail/lemma_intervals.hpp"
+#include "bounds/format_range.hpp"
 
 namespace loopcert::bounds {
 
@@ -70,6 +71,7 @@ LoopRounding loop_rounding(const LoopSpec& loop, double u) {
   r.weight_bits = max_weight_bits(loop);
   r.max_weight = max_weight_magnitude(loop);
   r.exp = exp_model_for_unit_roundoff(u);
+  r.layers = loop.layers;
   return r;
 }
 
@@ -116,6 +118,20 @@ LoopBudget loop_budget(const LoopRounding& rounding, const LoopShape& shape, int
       return fail("weights not representable: the widest needs " + std::to_string(b.weight_bits) + " bits, the format has " +
                   std::to_string(precision_bits));
     if (rounding.max_weight > max_finite) return fail("a weight exceeds the format's largest finite value");
+    // (C0') the range hypothesis (proofs/README.md): every value the loop computes from a
+    // state of entries |x| <= 2 stays below the largest finite value.
+    if (std::isfinite(max_finite)) {
+      FormatLimits f;
+      f.name = "the " + std::to_string(precision_bits) + "-bit format";
+      f.precision = precision_bits;
+      f.max_finite = max_finite;
+      f.u = rounding.u;
+      for (const auto& layer : rounding.layers) {
+        const double l = layer.scale == ScoreScale::RunTemperature ? lambda_range.hi : abs_up(layer.lambda);
+        const RangeCheck range = layer_values_range(layer, l, 2, n, f);
+        if (!range.holds) return fail(range.reason);
+      }
+    }
   }
   const double e_s = k.snap, e = k.threshold, C = k.write_gate;
 

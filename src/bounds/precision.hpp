@@ -13,6 +13,7 @@
 #pragma once
 #include <limits>
 #include <string>
+#include <vector>
 
 #include "bounds/subleq_loop.hpp"
 #include "tf/layer_spec.hpp"
@@ -52,6 +53,9 @@ struct LoopRounding {
   int weight_bits = 0;
   double max_weight = 0;
   ExpModel exp;  // the engine's exp (exp_model_for_unit_roundoff(u) unless set)
+  // The loop's layers, for the range hypothesis at formats with a largest finite value
+  // (bounds/format_range.hpp: nothing the loop computes may overflow).
+  std::vector<LayerSpec> layers;
 };
 LoopRounding loop_rounding(const LoopSpec& loop, double u);
 

@@ -10,8 +10,6 @@
 
 namespace loopcert::bounds {
 
-namespace {
-// |q| rounded up to a double (weights are dyadic and usually exact; never below).
 double abs_up(const Rational& q) {
   mpfr_t x;
   mpfr_init2(x, 53);
@@ -20,7 +18,6 @@ double abs_up(const Rational& q) {
   mpfr_clear(x);
   return d;
 }
-}  // namespace
 
 ExpModel exp_model(const ScalarSpec& s) {
   const ScalarFacts& f = scalar_facts(s);

@@ -47,6 +47,9 @@ double rounding_attention(int n, int L, double lambda, double u, double delta);
 // The maximum over rows, rounded up.
 double ffn_rounding(const LayerSpec& layer, double u, double M);
 
+// |q| rounded up to a double (weights are dyadic and usually exact; never below).
+double abs_up(const Rational& q);
+
 // Unit roundoff of a scalar type: 2^-p for p significand bits (2^-1074 when that
 // underflows: larger, so still an upper bound); 0 for exact.
 double unit_roundoff(const ScalarSpec& scalar);
