@@ -103,7 +103,7 @@ TEST_CASE("verify: an infinite bound is vacuous, not a pass (exit 1)", "[cli][ve
   CHECK(r.status == 1);
   CHECK(r.out.find("\"verdict\": \"vacuous\"") != std::string::npos);
   // The lemma checks at a format whose bounds overflow.
-  r = run_cli("verify read --trials 3 --scalar fp8e5m2");
+  r = run_cli("verify correct --trials 3 --scalar fp8e5m2");
   CHECK(r.status == 1);
   CHECK(r.out.find("VACUOUS") != std::string::npos);
   // Negative checks: finite bounds that hold still pass.

@@ -4,9 +4,11 @@
 // Then the rest.
 #include "analysis/lemma_checks.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "analysis/lemma_checks/lemma_check.hpp"
+#include "bounds/format_range.hpp"
 #include "core/scalar_facts.hpp"
 
 namespace loopcert::analysis {
@@ -35,6 +37,13 @@ const lemma_checks::LemmaCheck* find_check(const std::string& name) {
   for (const auto* c : lemma_checks::registry())
     if (name == c->name) return c;
   return nullptr;
+}
+// The largest |entry| of the block's input, rounded up (the M of the range hypothesis).
+double largest_entry(const Matrix<Rational>& X) {
+  double M = 0;
+  for (Eigen::Index i = 0; i < X.rows(); ++i)
+    for (Eigen::Index j = 0; j < X.cols(); ++j) M = std::max(M, bounds::abs_up(X(i, j)));
+  return M;
 }
 std::string lemma_list() {
   std::string list;
@@ -71,6 +80,14 @@ LemmaTrial run_lemma_trial(const std::string& lemma, const ScalarSpec& scalar, s
   t.lemma = name;
   t.seed = seed;
   t.inputs = settings.inputs;
+  // The bound is claimed only where its range hypothesis holds at this scalar.
+  const bounds::RangeCheck range = bounds::layer_range(c.layer, c.layer.lambda, largest_entry(c.X), c.n, bounds::format_limits(facts));
+  if (!range.holds) {
+    t.covered = false;
+    t.not_covered = range.reason;
+    t.bound = bounds::kInfinity;
+    t.holds = true;
+  }
   return t;
 }
 

@@ -39,7 +39,12 @@ struct LemmaTrial {
   double observed = 0;  // largest error of the checked outputs
   double bound = 0;     // bound function + rounding part
   double exact_part = 0;  // the bound in exact arithmetic
-  bool holds = true;
+  bool holds = true;     // observed <= bound (always true when not covered: nothing is claimed)
+  // The range hypothesis (bounds/format_range.hpp) at the scalar: false when the format
+  // cannot hold the layer's weights or its values may overflow; then bound = +infinity
+  // and `not_covered` says why.
+  bool covered = true;
+  std::string not_covered;
   std::string bound_function;  // e.g. "bounds::read_attention"
   std::string checked;         // the check observed / bound are of ("attention copy", ...)
   std::string detail;          // what was checked, and where the worst error was

@@ -5,9 +5,10 @@
 namespace loopcert::bounds {
 
 // flag: bits within delta -> flag within N delta (rounded up; +infinity unless N delta < 1).
-inline double flag_output(int N, double delta) {
-  const double b = mul_up(N, delta);
-  return b < 1 ? b : kInfinity;
-}
+// The same with each bit's own bound (proofs/flag.md, "Per bit"): bits within delta_i
+// whose sum is at most `total` < 1 -> flag within total (+infinity unless total < 1).
+inline double flag_output_sum(double total) { return total < 1 ? total : kInfinity; }
+
+inline double flag_output(int N, double delta) { return flag_output_sum(mul_up(N, delta)); }
 
 }  // namespace loopcert::bounds

@@ -8,6 +8,7 @@
 #include <mpfr.h>
 
 #include "bounds/detail/lemma_intervals.hpp"
+#include "bounds/format_range.hpp"
 
 namespace loopcert::bounds {
 
@@ -65,11 +66,13 @@ LoopRounding loop_rounding(const LoopSpec& loop, double u) {
   r.fetch = ffn_rounding(layer_named(loop, "fetch"), u, 2);
   r.operands = ffn_rounding(layer_named(loop, "operands"), u, 2);
   r.arithmetic = ffn_rounding(layer_named(loop, "arithmetic"), u, 2);
+  r.arithmetic_total = ffn_rounding_total(layer_named(loop, "arithmetic"), u, 2);
   r.write = ffn_rounding(layer_named(loop, "write"), u, 2);
   r.branch = ffn_rounding(layer_named(loop, "branch"), u, 2);
   r.weight_bits = max_weight_bits(loop);
   r.max_weight = max_weight_magnitude(loop);
   r.exp = exp_model_for_unit_roundoff(u);
+  r.layers = loop.layers;
   return r;
 }
 
@@ -116,6 +119,20 @@ LoopBudget loop_budget(const LoopRounding& rounding, const LoopShape& shape, int
       return fail("weights not representable: the widest needs " + std::to_string(b.weight_bits) + " bits, the format has " +
                   std::to_string(precision_bits));
     if (rounding.max_weight > max_finite) return fail("a weight exceeds the format's largest finite value");
+    // (C0') the range hypothesis (proofs/README.md): every value the loop computes from a
+    // state of entries |x| <= 2 stays below the largest finite value.
+    if (std::isfinite(max_finite)) {
+      FormatLimits f;
+      f.name = "the " + std::to_string(precision_bits) + "-bit format";
+      f.precision = precision_bits;
+      f.max_finite = max_finite;
+      f.u = rounding.u;
+      for (const auto& layer : rounding.layers) {
+        const double l = layer.scale == ScoreScale::RunTemperature ? lambda_range.hi : abs_up(layer.lambda);
+        const RangeCheck range = layer_values_range(layer, l, 2, n, f);
+        if (!range.holds) return fail(range.reason);
+      }
+    }
   }
   const double e_s = k.snap, e = k.threshold, C = k.write_gate;
 
@@ -128,12 +145,16 @@ LoopBudget loop_budget(const LoopRounding& rounding, const LoopShape& shape, int
   b.operands = r_operands;                             // val_a/val_b after the operands' snap
   b.diff = add_up(subtract_output(N, b.operands), r_arith);  // diff bits
   b.next = add_up(increment_output(L, b.snapped), r_arith);  // pc + 1 bits (from the corrected pc)
-  b.flag = add_up(flag_output(N, b.diff), r_write);
+  // The flag adds the N bits' errors (flag.md, "Per bit"): each bit's own bound, summed
+  // (subtract.md, "Per bit"; the arithmetic layer's rounding summed over its rows), not N
+  // times the largest.
+  b.diff_sum = add_up(subtract_output_sum(N, b.operands), rounding.arithmetic_total);
+  b.flag = add_up(flag_output_sum(b.diff_sum), r_write);
   b.rho_pc = add_up(branch_output(std::max(b.snapped, b.next), b.flag), r_branch);
   b.rho_mem = r_branch;                                // correct(mem): every cell within e comes out within r_branch
   if (!std::isfinite(b.diff)) return fail("subtract: the adder's amplified operand error 2^N * " + std::to_string(b.operands) + " reaches 1");
   if (!std::isfinite(b.next)) return fail("increment: the pc error reaches 2^-L");
-  if (!std::isfinite(b.flag)) return fail("flag: N times the diff error reaches 1");
+  if (!std::isfinite(b.flag)) return fail("flag: the diff bits' errors summed reach 1");
   if (!std::isfinite(b.rho_pc)) return fail("branch: the selected pointer's error reaches 1");
 
   // Conditions at the steady state (the first loop, from an exact state, is dominated).

@@ -13,6 +13,7 @@
 #pragma once
 #include <limits>
 #include <string>
+#include <vector>
 
 #include "bounds/subleq_loop.hpp"
 #include "tf/layer_spec.hpp"
@@ -27,7 +28,8 @@ struct LoopBudget {
   double operand_read = 0;   // operand attention copies before the snap (<= snap)
   double snapped = 0;        // ins_a/b/c after the snap
   double operands = 0;       // val_a/val_b after the snap
-  double diff = 0;           // diff bits after the adder
+  double diff = 0;           // diff bits after the adder (the largest one bit's error)
+  double diff_sum = 0;       // the diff bits' errors summed (what the flag adds up)
   double next = 0;           // pc + 1 bits
   double written = 0;        // the written cell before `correct` (<= threshold)
   double flag = 0;
@@ -49,9 +51,13 @@ double max_weight_magnitude(const LoopSpec& loop);
 struct LoopRounding {
   double u = 0;
   double fetch = 0, operands = 0, arithmetic = 0, write = 0, branch = 0;
+  double arithmetic_total = 0;  // ffn_rounding_total of the arithmetic layer (the diff bits' errors summed)
   int weight_bits = 0;
   double max_weight = 0;
   ExpModel exp;  // the engine's exp (exp_model_for_unit_roundoff(u) unless set)
+  // The loop's layers, for the range hypothesis at formats with a largest finite value
+  // (bounds/format_range.hpp: nothing the loop computes may overflow).
+  std::vector<LayerSpec> layers;
 };
 LoopRounding loop_rounding(const LoopSpec& loop, double u);
 

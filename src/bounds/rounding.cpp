@@ -10,8 +10,6 @@
 
 namespace loopcert::bounds {
 
-namespace {
-// |q| rounded up to a double (weights are dyadic and usually exact; never below).
 double abs_up(const Rational& q) {
   mpfr_t x;
   mpfr_init2(x, 53);
@@ -20,7 +18,6 @@ double abs_up(const Rational& q) {
   mpfr_clear(x);
   return d;
 }
-}  // namespace
 
 ExpModel exp_model(const ScalarSpec& s) {
   const ScalarFacts& f = scalar_facts(s);
@@ -51,8 +48,11 @@ double rounding_attention(int n, int L, double lambda, double u, double delta) {
   return rounding_attention(n, L, lambda, u, delta, exp_model_for_unit_roundoff(u));
 }
 
-double ffn_rounding(const LayerSpec& layer, double u, double M) {
-  if (u == 0) return 0;
+namespace {
+// Each output row's rounding bound (the lemma of proofs/README.md, "Rounding of a ReLU sublayer").
+std::map<int, double> ffn_rounding_rows(const LayerSpec& layer, double u, double M) {
+  std::map<int, double> rows;
+  if (u == 0) return rows;
   const auto& f = layer.ffn;
   std::vector<double> H(f.hidden, 0), err(f.hidden, 0);
   std::vector<int> J(f.hidden, 0);
@@ -71,13 +71,24 @@ double ffn_rounding(const LayerSpec& layer, double u, double M) {
     ++K[e.row];
   }
   for (const auto& [row, b] : f.b2) bias[row] = add_up(bias[row], abs_up(b));
-  double worst = 0;
   for (const auto& [row, mag] : magnitude) {
     const double g = gamma(K[row] + 3, u);
-    const double row_error = add_up(mul_up(g, add_up(add_up(M, bias[row]), mag)), mul_up(add_up(1, g), propagated[row]));
-    worst = std::max(worst, row_error);
+    rows[row] = add_up(mul_up(g, add_up(add_up(M, bias[row]), mag)), mul_up(add_up(1, g), propagated[row]));
   }
+  return rows;
+}
+}  // namespace
+
+double ffn_rounding(const LayerSpec& layer, double u, double M) {
+  double worst = 0;
+  for (const auto& [row, e] : ffn_rounding_rows(layer, u, M)) worst = std::max(worst, e);
   return worst;
+}
+
+double ffn_rounding_total(const LayerSpec& layer, double u, double M) {
+  double total = 0;
+  for (const auto& [row, e] : ffn_rounding_rows(layer, u, M)) total = add_up(total, e);
+  return total;
 }
 
 double unit_roundoff(const ScalarSpec& s) { return scalar_facts(s).unit_roundoff; }

@@ -46,6 +46,12 @@ double rounding_attention(int n, int L, double lambda, double u, double delta);
 // gamma_(K_r + 3) (M + |b2_r| + sum |w2| H) + (1 + gamma_(K_r + 3)) sum |w2| gamma_(J + 2) H.
 // The maximum over rows, rounded up.
 double ffn_rounding(const LayerSpec& layer, double u, double M);
+// The sum of the same row bounds over every output row, rounded up: at least the sum of
+// the errors of any set of rows (the flag sums the diff bits' errors: precision.md).
+double ffn_rounding_total(const LayerSpec& layer, double u, double M);
+
+// |q| rounded up to a double (weights are dyadic and usually exact; never below).
+double abs_up(const Rational& q);
 
 // Unit roundoff of a scalar type: 2^-p for p significand bits (2^-1074 when that
 // underflows: larger, so still an upper bound); 0 for exact.

@@ -10,4 +10,14 @@ inline double subtract_output(int N, double delta) {
   return std::ldexp(delta, N) < 1 ? std::ldexp(delta, N + 1) : kInfinity;
 }
 
+// The sum over the N result bits of their own bounds (proofs/subtract.md, "Per bit"): bit p
+// moves by at most 2 |tau_p| <= 2 (2^(p+1) - 1) delta, so the N bits together by at most
+// 2 (2^(N+1) - 2 - N) delta < 2^(N+2) delta (what flag_output_sum takes; the largest one
+// bit moves is subtract_output). Rounded up (exact below N = 50, else 2^(N+2) delta).
+inline double subtract_output_sum(int N, double delta) {
+  if (!(std::ldexp(delta, N) < 1)) return kInfinity;
+  const double coefficient = N <= 50 ? std::ldexp(1.0, N + 2) - 4 - 2 * N : std::ldexp(1.0, N + 2);
+  return mul_up(coefficient, delta);
+}
+
 }  // namespace loopcert::bounds

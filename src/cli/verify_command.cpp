@@ -33,10 +33,18 @@ using analysis::trial_seed;  // analysis/trial_seed.hpp, shared with the error r
 struct InputSummary {
   int trials = 0, violations = 0;
   int vacuous = 0;  // trials whose bound is infinite: they verify nothing (issue 16, item 5)
+  // Trials outside the range hypothesis at the scalar (bounds/format_range.hpp): no bound
+  // is claimed, so they are neither a pass nor a violation, and not in the maxima.
+  int not_covered = 0;
+  std::string not_covered_reason;  // the first one's
   double max_observed = 0, bound_at_max = 0, max_ratio = 0;
   std::optional<analysis::LemmaTrial> smallest_failure;
   void add(const analysis::LemmaTrial& t) {
     ++trials;
+    if (!t.covered) {
+      if (!not_covered++) not_covered_reason = t.not_covered;
+      return;
+    }
     if (!std::isfinite(t.bound)) ++vacuous;
     if (t.observed >= max_observed) max_observed = t.observed, bound_at_max = t.bound;
     const double ratio = t.bound > 0 ? t.observed / t.bound : (t.observed > 0 ? INFINITY : 0);
@@ -55,7 +63,14 @@ struct LemmaSummary {
   double lambda_lo = 1e300, lambda_hi = 0, delta_hi = 0;
   int violations() const { return random.violations + adversarial.violations; }
   int vacuous() const { return random.vacuous + adversarial.vacuous; }
-  const char* verdict() const { return violations() ? "violated" : vacuous() ? "vacuous" : "holds"; }
+  int not_covered() const { return random.not_covered + adversarial.not_covered; }
+  const std::string& not_covered_reason() const {
+    return random.not_covered ? random.not_covered_reason : adversarial.not_covered_reason;
+  }
+  // A violation is only ever of a bound whose hypotheses hold (covered trials).
+  const char* verdict() const {
+    return violations() ? "violated" : not_covered() ? "not covered" : vacuous() ? "vacuous" : "holds";
+  }
 };
 
 // `trials` random inputs and `trials` worst-case inputs (analysis::Inputs::Adversarial).
@@ -82,7 +97,8 @@ LemmaSummary check_lemma(const std::string& lemma, const ScalarSpec& scalar, con
 nlohmann::json input_json(const InputSummary& r) {
   nlohmann::json e{{"trials", r.trials},           {"max_observed", r.max_observed}, {"bound_at_max", r.bound_at_max},
                    {"max_ratio", r.max_ratio},     {"violations", r.violations},
-                   {"vacuous_trials", r.vacuous}};
+                   {"vacuous_trials", r.vacuous},  {"not_covered_trials", r.not_covered}};
+  if (r.not_covered) e["not_covered_reason"] = r.not_covered_reason;
   if (r.smallest_failure)
     e["smallest_failure"] = {{"seed", r.smallest_failure->seed}, {"n", r.smallest_failure->n}, {"N", r.smallest_failure->N},
                              {"observed", r.smallest_failure->observed}, {"bound", r.smallest_failure->bound},
@@ -111,14 +127,17 @@ void print_lemma_table(const std::vector<LemmaSummary>& rows, const ScalarSpec& 
                              fmt::format("{}-{}", r.n_lo, r.n_hi), fmt::format("{}-{}", r.N_lo, r.N_hi),
                              fmt::format("{:g}-{:g}", r.lambda_lo, r.lambda_hi), r.random.max_observed, r.random.bound_at_max,
                              r.random.max_ratio, r.adversarial.max_observed, r.adversarial.bound_at_max, r.adversarial.max_ratio,
-                             r.violations() ? "VIOLATED" : r.vacuous() ? "VACUOUS" : "holds");
+                             r.violations() ? "VIOLATED" : r.not_covered() ? "NOT COVERED" : r.vacuous() ? "VACUOUS" : "holds");
+    if (r.not_covered())
+      std::cout << fmt::format("           {} of {} trials are outside the bound's hypotheses at {}, no bound is claimed for them: {}\n",
+                               r.not_covered(), r.random.trials + r.adversarial.trials, scalar.name(), r.not_covered_reason());
     if (!r.violations() && r.vacuous())
       std::cout << fmt::format("           the bound is infinite in {} of {} trials at {}: nothing is verified (not a pass)\n", r.vacuous(),
                                r.random.trials + r.adversarial.trials, scalar.name());
     print_failure("random", r.random);
     print_failure("worst-case", r.adversarial);
   }
-  std::cout << "\nbounds: src/bounds/<lemma>.hpp (rounded up), proved in proofs/<lemma>.md; observed = largest error over the "
+  std::cout << "\nbounds: src/bounds/<lemma>.hpp (rounded up), proved in proofs/<lemma>.md; observed = largest error over the covered "
                "trials; worst case: analysis/lemma_checks/<lemma>.cpp\n";
 }
 
@@ -163,7 +182,7 @@ int verify(const VerifyArgs& args) {
   if (!args.common.json && ::isatty(2)) std::cerr << std::string(60, ' ') << "\r";
   progress.finish();
   bool all_hold = true;
-  for (const auto& r : rows) all_hold = all_hold && r.violations() == 0 && r.vacuous() == 0;
+  for (const auto& r : rows) all_hold = all_hold && r.violations() == 0 && r.vacuous() == 0 && r.not_covered() == 0;
   if (args.common.json) {
     nlohmann::json j;
     j["scalar"] = scalar.name();

@@ -37,6 +37,8 @@ LemmaRow lemma_row(const std::string& lemma, const ScalarSpec& scalar, int trial
   row.lemma = lemma;
   row.scalar = scalar.name();
   row.trials = trials;
+  int not_covered = 0;
+  std::string reason;
   try {
     for (const analysis::Inputs inputs : {analysis::Inputs::Random, analysis::Inputs::Adversarial})
       for (int i = 0; i < trials; ++i) {
@@ -44,6 +46,11 @@ LemmaRow lemma_row(const std::string& lemma, const ScalarSpec& scalar, int trial
         settings.inputs = inputs;
         const analysis::LemmaTrial t = analysis::run_lemma_trial(lemma, scalar, trial_seed(1, i), settings);
         row.bound_function = t.bound_function;
+        // Outside the bound's range hypothesis at this scalar: no bound, no ratio (bounds/format_range.hpp).
+        if (!t.covered) {
+          if (!not_covered++) reason = t.not_covered;
+          continue;
+        }
         const bool random = inputs == analysis::Inputs::Random;
         double& observed = random ? row.random_observed : row.worst_observed;
         if (t.observed >= observed) observed = t.observed, (random ? row.random_bound : row.worst_bound) = t.bound;
@@ -54,6 +61,8 @@ LemmaRow lemma_row(const std::string& lemma, const ScalarSpec& scalar, int trial
   } catch (const std::invalid_argument& e) {
     row = LemmaRow{lemma, scalar.name(), "", trials, 0, 0, 0, 0, 0, 0, 0, e.what()};
   }
+  // The cells are over the covered trials; the bound's column says which were not.
+  if (not_covered) row.bound_function += fmt::format(" (not covered in {} of {} trials: {})", not_covered, 2 * trials, reason);
   return row;
 }
 

@@ -23,21 +23,12 @@ Case make(TrialSetup& s, const Context& c) {
   layout.add("data", p);
   layout.add("out", p);
   fleq_start(s, layout, q);
-  std::vector<std::vector<Rational>> A(p, std::vector<Rational>(q)), B(q, std::vector<Rational>(n));
-  for (auto& row : A)
-    for (auto& x : row) x = fleq_entry(s, G, worst);
-  for (auto& row : B)
-    for (auto& x : row) x = fleq_entry(s, G, worst);
-  for (int l = 0; l < q; ++l)
-    for (int side = 0; side < 2; ++side) {
-      const int col = 2 * l + side, sign = side == 0 ? 1 : -1;
-      s.X(layout.row("slots", l), col) = sign;
-      for (int i = 0; i < p; ++i) s.X(layout.row("data", i), col) = sign * A[i][l];
-    }
+  const auto A = fleq_matrix(s, p, q, G, worst), B = fleq_matrix(s, q, n, G, worst);
+  fleq_put_pairs(s, "data", p, q, [&](int i, int l) { return A[i][l]; });
   for (int j = 0; j < n; ++j)
     for (int l = 0; l < q; ++l) s.X(layout.row("queries", l), j) = B[l][j];
   const int scale = bounds::fleq_matmul_best_scale(q, G, G, n, fleq_scale_u(c));
-  const int built = c.settings.sabotage == Sabotage::LowTemperature ? scale - 8 : scale;
+  const int built = fleq_built_scale(scale, c);
   Case out;
   out.layer = blocks::fleq_matmul(layout, {"fleq_matmul", "slots", "queries", "data", "out", built});
   fleq_sabotage(out.layer, c.settings.sabotage);

@@ -32,17 +32,12 @@ Case make(TrialSetup& s, const Context& c) {
     for (int i = 0; i < p; ++i) A[l][i] = worst ? pattern[l] : fleq_entry(s, G, false);
     for (int j = 0; j < n; ++j) B[l][j] = worst ? pattern[l] * random_side(s) : fleq_entry(s, G, false);
   }
-  for (int i = 0; i < p; ++i)
-    for (int side = 0; side < 2; ++side) {
-      const int col = 2 * i + side, sign = side == 0 ? 1 : -1;
-      for (int l = 0; l < q; ++l) s.X(layout.row("keys", l), col) = sign * A[l][i];
-      s.X(layout.row("slots", i), col) = sign;
-    }
+  fleq_put_pairs(s, "keys", q, p, [&](int l, int i) { return A[l][i]; });
   for (int j = 0; j < n; ++j)
     for (int l = 0; l < q; ++l) s.X(layout.row("queries", l), j) = B[l][j];
   const double S = bounds::fleq_product_score_bound(q, G, G);
   int scale = bounds::fleq_product_best_scale(q, p, S, n, fleq_scale_u(c));
-  const int built = c.settings.sabotage == Sabotage::LowTemperature ? scale - 8 : scale;  // "too hot": C / 256
+  const int built = fleq_built_scale(scale, c);
   Case out;
   out.layer = blocks::fleq_product(layout, {"fleq_product", "keys", "queries", "slots", "out", built});
   fleq_sabotage(out.layer, c.settings.sabotage);

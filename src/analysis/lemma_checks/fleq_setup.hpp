@@ -4,6 +4,7 @@
 // every scalar from float up holds exactly, so the input is exact at every scalar.
 #pragma once
 #include <string>
+#include <vector>
 
 #include "analysis/lemma_checks/lemma_check.hpp"
 
@@ -39,6 +40,31 @@ inline void fleq_put_code(TrialSetup& s, const std::string& block, int col, int 
 inline void fleq_put_positions(TrialSetup& s) {
   for (int j = s.layout.memory().begin; j < s.layout.columns(); ++j) fleq_put_code(s, "pos", j, j);
 }
+
+// A rows x cols matrix of entries of [-G, G] (fleq_entry), drawn row by row.
+inline std::vector<std::vector<Rational>> fleq_matrix(TrialSetup& s, int rows, int cols, int G, bool worst) {
+  std::vector<std::vector<Rational>> m(rows, std::vector<Rational>(cols));
+  for (auto& row : m)
+    for (auto& x : row) x = fleq_entry(s, G, worst);
+  return m;
+}
+
+// The paired columns of the product heads (fleq_product, fleq_matmul, fleq_transpose):
+// slot i owns columns 2i (sign +) and 2i + 1 (sign -), which hold sign * value(r, i) on
+// the `count` rows of `block` and sign on row i of `slots`.
+template <class Value>
+void fleq_put_pairs(TrialSetup& s, const std::string& block, int count, int slot_count, Value&& value) {
+  for (int i = 0; i < slot_count; ++i)
+    for (int side = 0; side < 2; ++side) {
+      const int col = 2 * i + side, sign = side == 0 ? 1 : -1;
+      for (int r = 0; r < count; ++r) s.X(s.layout.row(block, r), col) = sign * value(r, i);
+      s.X(s.layout.row("slots", i), col) = sign;
+    }
+}
+
+// The scale C = 2^scale a product head is built at: the chosen one, or (the LowTemperature
+// sabotage, "too hot") 2^8 times smaller.
+inline int fleq_built_scale(int scale, const Context& c) { return c.settings.sabotage == Sabotage::LowTemperature ? scale - 8 : scale; }
 
 // The broken construction of the negative checks for blocks without a ReLU sublayer
 // (the product heads): their first value weight doubled; otherwise `sabotage`.

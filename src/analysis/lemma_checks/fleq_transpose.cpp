@@ -23,19 +23,12 @@ Case make(TrialSetup& s, const Context& c) {
   layout.add("slots", p);
   layout.add("out", p);
   fleq_start(s, layout, q);
-  std::vector<std::vector<Rational>> A(q, std::vector<Rational>(p));
-  for (auto& row : A)
-    for (auto& x : row) x = fleq_entry(s, G, worst);
-  for (int i = 0; i < p; ++i)
-    for (int side = 0; side < 2; ++side) {
-      const int col = 2 * i + side, sign = side == 0 ? 1 : -1;
-      for (int r = 0; r < q; ++r) s.X(layout.row("keys", r), col) = sign * A[r][i];
-      s.X(layout.row("slots", i), col) = sign;
-    }
+  const auto A = fleq_matrix(s, q, p, G, worst);
+  fleq_put_pairs(s, "keys", q, p, [&](int r, int i) { return A[r][i]; });
   auto output = [&](int j) { return 2 * p + j; };
   for (int j = 0; j < q; ++j) s.X(layout.row("offsets", j), output(j)) = 1;
   const int scale = bounds::fleq_transpose_best_scale(q, p, G, n, fleq_scale_u(c));
-  const int built = c.settings.sabotage == Sabotage::LowTemperature ? scale - 8 : scale;
+  const int built = fleq_built_scale(scale, c);
   Case out;
   out.layer = blocks::fleq_transpose(layout, {"fleq_transpose", "keys", "offsets", "slots", "out", built});
   fleq_sabotage(out.layer, c.settings.sabotage);
