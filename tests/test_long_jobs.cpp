@@ -9,6 +9,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "approx/channel.hpp"
+#include "approx/sigmoid_sum.hpp"
+#include "approx/target.hpp"
 #include "cli_runner.hpp"
 
 using loopcert::testing::run_cli;
@@ -189,4 +192,49 @@ TEST_CASE("verify sigmoid: the fitted certificate states its size and shows its 
   // Negative check: the staircase has no certificate to show.
   CHECK(run_env("LOOPCERT_PROGRESS_AFTER=0 ", "verify sigmoid --json --trials 5 --terms 16 --construction staircase --f x^2")
             .err.find("cells") == std::string::npos);
+}
+
+TEST_CASE("the fit reports its candidate widths, and gives the same sum with or without the callback", "[limits][sigmoid]") {
+  const auto target = loopcert::approx::make_target(loopcert::approx::parse_target_kind("1/x"), std::nullopt, {});
+  const loopcert::approx::Univariate f = loopcert::approx::target_channels(target).front().f;
+  const auto betas = loopcert::approx::default_fit_betas();
+  std::vector<std::pair<int, int>> calls;
+  const auto with = loopcert::approx::best_fit(f, 12, betas, {}, [&](int done, int widths) { calls.emplace_back(done, widths); });
+  const auto without = loopcert::approx::best_fit(f, 12, betas);
+  REQUIRE(calls.size() == betas.size() + 1);
+  for (std::size_t i = 0; i < calls.size(); ++i) CHECK(calls[i] == std::make_pair(static_cast<int>(i), static_cast<int>(betas.size())));
+  CHECK(with.c0 == without.c0);
+  REQUIRE(with.terms.size() == without.terms.size());
+  for (std::size_t i = 0; i < with.terms.size(); ++i) CHECK((with.terms[i].a == without.terms[i].a && with.terms[i].c == without.terms[i].c));
+}
+
+TEST_CASE("verify sigmoid: the fit states its size and shows its widths on stderr, with --json too", "[cli][limits][sigmoid]") {
+  const auto r = run_env("LOOPCERT_PROGRESS_AFTER=0 ", "verify sigmoid --json --trials 5 --terms 16 --construction fitted --f x^2");
+  INFO(r.err);
+  CHECK(r.status == 0);
+  CHECK(r.err.find("the fitted sum's least squares, 5 candidate widths per channel, each a QR solve of a 194 x 17 long double matrix "
+                   "and an error estimate on 1257 points") != std::string::npos);
+  CHECK(r.err.find(" of 5 widths") != std::string::npos);
+  // Negative check: the staircase has no fit, but its points are measured with progress.
+  const auto stair = run_env("LOOPCERT_PROGRESS_AFTER=0 ", "verify sigmoid --json --trials 5 --terms 16 --construction staircase --f x^2");
+  CHECK(stair.err.find("widths") == std::string::npos);
+  // 1024 + 8 x 16 grid points and 5 random ones.
+  CHECK(stair.err.find("verify sigmoid: measuring 1157 points through 16 terms per channel at double") != std::string::npos);
+  CHECK(stair.err.find(" of 1157 points") != std::string::npos);
+}
+
+TEST_CASE("search lambda states its size (runs over the multiples of R) and shows its loops on stderr, with --json too", "[cli][limits]") {
+  const std::string now = "LOOPCERT_PROGRESS_AFTER=0 ";
+  // R = 1 up to 8: the coarse grid 1..8 (8 points) + 3 x bit_width(8) + 1 = 21 runs at most.
+  auto r = run_env(now, "search lambda --json --max-steps 3000 --resolution 1 --lambda-max 8 " + endless_program());
+  INFO(r.err);
+  CHECK(r.status != 2);
+  const auto json = nlohmann::json::parse(r.out);
+  CHECK(r.err.find("lambda = k x 1 for k = 1..8 at double, at most 21 runs") != std::string::npos);
+  CHECK(r.err.find("loops run, of at most 63000 (21 runs x 3000 steps)") != std::string::npos);
+  CHECK(r.err.find(" of 63000 loops") != std::string::npos);
+  REQUIRE(json.contains("runs"));
+  CHECK(json["runs"].size() <= 21);  // the stated size is an upper bound
+  // Negative check: --quiet prints nothing.
+  CHECK(run_env(now, "search lambda --quiet --json --max-steps 3000 --resolution 1 --lambda-max 8 " + endless_program()).err.empty());
 }

@@ -83,6 +83,10 @@ struct LambdaSearch {
 };
 LambdaSearch search_lambda(const compile::LoopTarget& target, const ScalarSpec& scalar, const Rational& resolution,
                            const Rational& cap, const SearchCommon& common);
+// The most runs search_lambda can make (each k runs once): the coarse grid's points, a
+// bisection below, one run at lambda_min - 2R, the doublings and a bisection above, each
+// at most bit_width(cap / R) steps. Its stated size (issue 16, item 3).
+long lambda_search_runs_at_most(const Rational& resolution, const Rational& cap);
 
 // --- grid --------------------------------------------------------------------------
 struct GridSearch {

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <bit>
 #include <chrono>
 #include <cmath>
 #include <map>
@@ -126,6 +127,14 @@ std::optional<Probe> best_probe(const std::map<long, Probe>& seen, double prefer
 }
 
 }  // namespace
+
+long lambda_search_runs_at_most(const Rational& resolution, const Rational& cap) {
+  if (resolution <= 0) throw std::invalid_argument("--resolution must be positive");
+  const long top = static_cast<long>(std::floor(to_double(cap / resolution)));
+  if (top < 1) return 0;
+  const long steps = static_cast<long>(std::bit_width(static_cast<unsigned long>(top)));
+  return static_cast<long>(coarse_lambda_grid(to_double(resolution), top).size()) + 3 * steps + 1;
+}
 
 LambdaSearch search_lambda(const compile::LoopTarget& target, const ScalarSpec& scalar, const Rational& resolution, const Rational& cap,
                            const SearchCommon& common) {

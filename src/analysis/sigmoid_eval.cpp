@@ -66,7 +66,8 @@ constexpr bool kEvaluatorScalar = std::is_same_v<T, float> || std::is_same_v<T, 
 constexpr int kPunchcardsPerCall = 256;
 
 template <class T>
-std::vector<Sample> run(const SigmoidBlock& block, const std::vector<Point>& points) {
+std::vector<Sample> run(const SigmoidBlock& block, const std::vector<Point>& points,
+                        const std::function<void(std::size_t, std::size_t)>& on_points) {
   const bool two = block.target.inputs() == 2;
   const Target& t = block.target;
   std::vector<Sample> out;
@@ -102,6 +103,7 @@ std::vector<Sample> run(const SigmoidBlock& block, const std::vector<Point>& poi
       s.finite = finite_value(v[k]);
       if (s.finite) s.out = exact_value(v[k]);
     }
+    if (on_points) on_points(std::min(first + per_call, out.size()), out.size());
   }
   return out;
 }
@@ -167,14 +169,15 @@ std::string unsupported_reason(const ScalarSpec& scalar) {
   return "";
 }
 
-std::vector<Sample> evaluate(const SigmoidBlock& block, const std::vector<Point>& points, const ScalarSpec& scalar) {
+std::vector<Sample> evaluate(const SigmoidBlock& block, const std::vector<Point>& points, const ScalarSpec& scalar,
+                             const std::function<void(std::size_t, std::size_t)>& on_points) {
   if (const std::string why = unsupported_reason(scalar); !why.empty()) throw std::invalid_argument(why);
   // No narrow fast path: mpfr:P runs at MpfrReal, the type BlockEvaluator is
   // instantiated for (the dispatcher still names the narrow types, hence the check).
   return dispatch_scalar(
       scalar,
       [&]<class T>(ScalarTag<T>) -> std::vector<Sample> {
-        if constexpr (kEvaluatorScalar<T>) return run<T>(block, points);
+        if constexpr (kEvaluatorScalar<T>) return run<T>(block, points, on_points);
         else throw std::invalid_argument("scalar '" + scalar.name() + "' cannot run the sigmoid block");
       },
       DispatchOptions{false, nullptr});

@@ -2,6 +2,7 @@
 // the target: the measured side of `verify sigmoid`, `search terms` and the properties.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -59,7 +60,10 @@ struct Sample {
 
 // Runs the block at a scalar: float, double, long-double, float128, mpfr:P and the emulated
 // formats (bf16, fp16, tf32, fp8e4m3, fp8e5m2). Others: std::invalid_argument.
-std::vector<Sample> evaluate(const blocks::SigmoidBlock& block, const std::vector<Point>& points, const ScalarSpec& scalar);
+// `on_points` (optional, issue 16's progress): points evaluated so far and in all, after
+// each batch of punchcards.
+std::vector<Sample> evaluate(const blocks::SigmoidBlock& block, const std::vector<Point>& points, const ScalarSpec& scalar,
+                             const std::function<void(std::size_t done, std::size_t total)>& on_points = {});
 // Empty when the scalar can run the block, else the reason.
 std::string unsupported_reason(const ScalarSpec& scalar);
 

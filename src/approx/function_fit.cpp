@@ -70,8 +70,8 @@ SigmoidSum fit_on_grid(const Univariate& f, int m, const Rational& beta, FitGrid
 }
 
 SigmoidSum best_fit_on_grid(const Univariate& f, int m, const std::vector<Rational>& betas, FitGrid grid,
-                            const std::function<double(const SigmoidSum&)>& penalty) {
-  return detail::best_width(f, m, betas, [&](const Rational& beta) { return fit_on_grid(f, m, beta, grid); }, penalty);
+                            const std::function<double(const SigmoidSum&)>& penalty, const FitProgress& on_width) {
+  return detail::best_width(f, m, betas, [&](const Rational& beta) { return fit_on_grid(f, m, beta, grid); }, penalty, on_width);
 }
 
 }  // namespace loopcert::approx

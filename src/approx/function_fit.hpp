@@ -34,6 +34,6 @@ std::vector<Rational> function_fit_betas();
 // points plus `penalty` (e.g. the rounding bound at the target scalar); ties and
 // infinite costs go to the smaller largest weight. An estimate to choose by, never a bound.
 SigmoidSum best_fit_on_grid(const Univariate& f, int m, const std::vector<Rational>& betas, FitGrid grid,
-                            const std::function<double(const SigmoidSum&)>& penalty = {});
+                            const std::function<double(const SigmoidSum&)>& penalty = {}, const FitProgress& on_width = {});
 
 }  // namespace loopcert::approx

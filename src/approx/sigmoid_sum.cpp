@@ -124,11 +124,14 @@ namespace detail {
 
 SigmoidSum best_width(const Univariate& f, int m, const std::vector<Rational>& betas,
                       const std::function<SigmoidSum(const Rational&)>& fit_at,
-                      const std::function<double(const SigmoidSum&)>& penalty) {
+                      const std::function<double(const SigmoidSum&)>& penalty, const FitProgress& on_width) {
   if (betas.empty()) throw std::invalid_argument("no candidate widths for the fitted construction");
   std::pair<double, double> best{INFINITY, INFINITY};
   SigmoidSum chosen;
+  const int widths = static_cast<int>(betas.size());
+  int done = 0;
   for (const Rational& beta : betas) {
+    if (on_width) on_width(done++, widths);
     SigmoidSum trial = fit_at(beta);
     double cost = grid_error(f, trial, 16 * m + 1001);
     if (penalty) cost += penalty(trial);
@@ -141,14 +144,15 @@ SigmoidSum best_width(const Univariate& f, int m, const std::vector<Rational>& b
       chosen = std::move(trial);
     }
   }
+  if (on_width) on_width(widths, widths);
   return chosen;
 }
 
 }  // namespace detail
 
 SigmoidSum best_fit(const Univariate& f, int m, const std::vector<Rational>& betas,
-                    const std::function<double(const SigmoidSum&)>& penalty) {
-  return detail::best_width(f, m, betas, [&](const Rational& beta) { return fit(f, m, beta); }, penalty);
+                    const std::function<double(const SigmoidSum&)>& penalty, const FitProgress& on_width) {
+  return detail::best_width(f, m, betas, [&](const Rational& beta) { return fit(f, m, beta); }, penalty, on_width);
 }
 
 }  // namespace loopcert::approx

@@ -51,11 +51,16 @@ SigmoidSum fit(const Univariate& f, int m, const Rational& beta);
 // Candidate widths: wider sigmoids (small beta) fit better but need larger weights.
 std::vector<Rational> default_fit_betas();  // 1/8, 1/4, 1/2, 1, 2
 
+// Progress of a fit among candidate widths (issue 16, item 3; the command line draws it):
+// `done` widths fitted and scored of `widths`, called before each width's least-squares
+// solve and once after the last. Only reports: the fit is the same with or without it.
+using FitProgress = std::function<void(int done, int widths)>;
+
 // The fit among `betas` with the smallest estimated total error: grid_error on
 // 16m + 1001 points plus `penalty` (e.g. the rounding bound at the target scalar; null:
 // none); among infinite ones (the penalty's hypotheses fail for every width), the
 // smallest value weights. Throws std::invalid_argument for no betas.
 SigmoidSum best_fit(const Univariate& f, int m, const std::vector<Rational>& betas,
-                    const std::function<double(const SigmoidSum&)>& penalty = {});
+                    const std::function<double(const SigmoidSum&)>& penalty = {}, const FitProgress& on_width = {});
 
 }  // namespace loopcert::approx

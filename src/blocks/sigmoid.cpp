@@ -94,7 +94,7 @@ SigmoidBlock build_block(const Target& target, Construction construction, int m,
         trial.sum = sum;
         return options.fitted_penalty(trial);
       };
-    ch.sum = best_fit(ch.f, m, options.betas, penalty);
+    ch.sum = best_fit(ch.f, m, options.betas, penalty, options.on_fit_width);
   }
   block.loop.d = block.layout.rows();
   block.loop.layers.push_back(sigmoid_layer(block.layout, block.channels, block.columns));

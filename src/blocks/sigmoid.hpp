@@ -69,6 +69,8 @@ struct BuildOptions {
   // Fitted: extra cost added to the grid error estimate when choosing beta, e.g. the
   // rounding bound at the target scalar (bounds/sigmoid.hpp). Null: none.
   std::function<double(const approx::Channel&)> fitted_penalty;
+  // Fitted: progress through the candidate widths, per channel (null: none).
+  approx::FitProgress on_fit_width;
   SigmoidColumns columns;
 };
 

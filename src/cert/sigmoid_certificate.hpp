@@ -30,6 +30,12 @@ struct CertifyOptions {
   // Optional progress (issue 16, item 3): cells evaluated so far, and the most there can
   // be (max_cells per certificate, times the channels of a block), every 64 cells.
   std::function<void(long cells, long at_most)> on_cells;
+  // Optional progress of the fit before it (verify_block passes it to the build): the
+  // candidate widths fitted so far, of how many (approx::FitProgress).
+  approx::FitProgress on_fit_width;
+  // Optional progress of the measurement after it (verify_block: every construction's
+  // points evaluated at the scalar so far, of how many).
+  std::function<void(std::size_t done, std::size_t total)> on_points;
 };
 struct Certificate {
   double bound = INFINITY;  // max |f - g| <= bound

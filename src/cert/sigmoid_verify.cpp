@@ -30,10 +30,12 @@ VerifyRow verify_block(const Target& target, Construction c, int m, const Scalar
                        const CertifyOptions& certify) {
   VerifyRow row;
   row.construction = c;
-  row.block = blocks::build_block(target, c, m, build_options(scalar));
+  blocks::BuildOptions build = build_options(scalar);
+  build.on_fit_width = certify.on_fit_width;
+  row.block = blocks::build_block(target, c, m, build);
   row.bound = block_bound(row.block, bounds::rounding_model(scalar), certify);
   const auto points = analysis::sample_points(target, grid_points(m), trials, seed);
-  row.error = analysis::measure(target, analysis::evaluate(row.block, points, scalar), measure_precision(scalar));
+  row.error = analysis::measure(target, analysis::evaluate(row.block, points, scalar, certify.on_points), measure_precision(scalar));
   row.holds = !std::isfinite(row.bound.total) || (row.error.finite && row.error.max_error <= row.bound.total);
   row.ratio = !std::isfinite(row.bound.total) ? 0
               : row.bound.total > 0           ? row.error.max_error / row.bound.total

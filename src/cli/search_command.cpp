@@ -252,8 +252,15 @@ int search_lambda(const SearchArgs& args) {
   const Rational resolution = positive_flag("--resolution", args.resolution);
   const Rational cap = positive_flag("--lambda-max", args.lambda_max);
   check_lambda_search(resolution, cap);
-  const analysis::SearchCommon common = common_of(args);
+  analysis::SearchCommon common = common_of(args);
   const SearchProgram program = load_search_program(args, scalar);
+  const long runs = analysis::lambda_search_runs_at_most(resolution, cap);
+  const SearchProgress progress(args, common,
+                                fmt::format("search lambda {}: lambda = k x {} for k = 1..{} at {}, at most {} runs (a coarse scan, "
+                                            "bisections and doublings over those multiples) of at most {} steps (--max-steps), {}",
+                                            program.source, to_string(resolution), static_cast<long>(std::floor(to_double(cap / resolution))),
+                                            scalar.name(), runs, args.max_steps, loop_size(program)),
+                                runs);
   const auto s = guarded(program, [&] { return analysis::search_lambda(program.target, scalar, resolution, cap, common); });
   const report::SearchContext ctx{program.source, program.description};
   if (args.json) std::cout << report::lambda_json(s, ctx).dump(2) << "\n";

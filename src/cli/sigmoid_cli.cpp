@@ -124,14 +124,37 @@ int run_verify_sigmoid(const SigmoidOptions& options, const VerifyCommon& common
   const ScalarSpec scalar = resolve_scalar(common.scalar);
   if (common.trials < 0) throw UsageError("--trials must be at least 0");
   // The certificate's progress on stderr, also with --json (issue 16, item 3).
-  std::unique_ptr<Progress> progress;
+  std::unique_ptr<Progress> progress, fit_progress;
   cert::CertifyOptions certify;
+  // The fit's least squares (minutes at m = 1024): one line per candidate width, per channel.
+  const int m = options.terms;
+  certify.on_fit_width = [&, m](int done, int widths) {
+    if (!fit_progress)
+      fit_progress = std::make_unique<Progress>("verify sigmoid: the fitted sum's least squares, " + std::to_string(widths) +
+                                                    " candidate widths per channel, each a QR solve of a " + std::to_string(8 * m + 66) +
+                                                    " x " + std::to_string(m + 1) + " long double matrix and an error estimate on " +
+                                                    std::to_string(16 * m + 1001) + " points",
+                                                "widths", widths);
+    fit_progress->tick(done);
+    if (done == widths) fit_progress.reset();  // the next channel, if any, starts a new line
+  };
   certify.on_cells = [&](long cells, long at_most) {
     if (!progress)
       progress = std::make_unique<Progress>("verify sigmoid: the certificate of the fitted sum, at most " + std::to_string(at_most) +
                                                 " cells of branch and bound",
                                             "cells", at_most);
     progress->tick(cells);
+  };
+  // Measuring the points at the scalar: up to 66560 + trials points through 65536 heads.
+  std::unique_ptr<Progress> point_progress;
+  certify.on_points = [&](std::size_t done, std::size_t total) {
+    progress.reset();  // the certificate, if any, is done: its line is cleared
+    if (!point_progress)
+      point_progress = std::make_unique<Progress>("verify sigmoid: measuring " + std::to_string(total) + " points through " +
+                                                      std::to_string(m) + " terms per channel at " + scalar.name(),
+                                                  "points", static_cast<std::int64_t>(total));
+    point_progress->tick(static_cast<std::int64_t>(done));
+    if (done == total) point_progress.reset();  // the next construction starts a new line
   };
   const cert::VerifyResult r =
       cert::verify_sigmoid(target, constructions, options.construction, options.terms, scalar, common.trials, common.seed, certify);

@@ -12,6 +12,6 @@ namespace loopcert::approx::detail {
 
 SigmoidSum best_width(const Univariate& f, int m, const std::vector<Rational>& betas,
                       const std::function<SigmoidSum(const Rational&)>& fit_at,
-                      const std::function<double(const SigmoidSum&)>& penalty);
+                      const std::function<double(const SigmoidSum&)>& penalty, const FitProgress& on_width);
 
 }  // namespace loopcert::approx::detail
