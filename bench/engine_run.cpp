@@ -2,7 +2,7 @@
 // (issue 14: "loopcert run, tracking included, at least 50x faster per loop than the
 // authors' loop at n = 256 and n = 1024").
 //
-// The program is bench/random_program.hpp's for the layout (s, m, n, N) = (n/4, n/4, n, 8),
+// The program is bench/engine_setup.hpp's for the layout (s, m, n, N) = (n/4, n/4, n, 8),
 // compiled once outside the timing, run at double through analysis::run_lockstep with
 // the run's default temperature, as `loopcert run` does: per-layer tracking against
 // the hardmax ideal on (`run`) or off (`untracked`, as the searches run), and the
@@ -18,11 +18,9 @@
 // Run: build/bench_engine_run
 #include <benchmark/benchmark.h>
 
-#include <ctime>
-
 #include "core/emulated_float.hpp"  // first: see core/scalar.hpp
 // Then the rest.
-#include "random_program.hpp"
+#include "engine_setup.hpp"
 #include "analysis/lockstep.hpp"
 #include "compile/subleq/target.hpp"
 #include "tf/transformer.hpp"
@@ -31,24 +29,8 @@ using namespace loopcert;
 
 namespace {
 
-double thread_seconds() {
-  timespec t{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
-  return t.tv_sec + t.tv_nsec * 1e-9;
-}
-
-double authors_ms(int n) {
-  switch (n) {
-    case 32: return 1.25;
-    case 64: return 2.85;
-    case 128: return 6.8;
-    case 256: return 19.6;
-    case 512: return 66;
-    case 1024: return 229;
-    case 2048: return 1139;
-    default: return 0;
-  }
-}
+using bench::authors_ms;
+using bench::thread_seconds;
 
 struct Setup {
   isa::SubleqProgram program;
@@ -57,7 +39,7 @@ struct Setup {
 };
 
 Setup setup(int n, bool track) {
-  Setup s{bench::random_program(n / 4, n / 4, n, 8), {}, {}};
+  Setup s{bench::engine_program(n), {}, {}};
   s.target = compile::subleq_target(s.program, {});
   s.options.scalar = parse_scalar("double");
   s.options.lambda = s.target.predict.default_lambda;

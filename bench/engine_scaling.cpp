@@ -1,7 +1,7 @@
 // Per-loop time of the SUBLEQ transformer from n = 32 to 4096 columns at double, against
 // the multiply-add floor, and the emulated and mpfr:128 figures (issue 14).
 //
-// Layouts: (s, m, n, N) = (8, 8, 32, 8), then s = m = n / 4, N = 8 (bench/random_program.hpp).
+// Layouts: (s, m, n, N) = (8, 8, 32, 8), then s = m = n / 4, N = 8 (bench/engine_setup.hpp).
 // Counters of every row:
 //   madds     the loop's multiply-adds counted from its LoopSpec, as if computed in full:
 //             per layer sum(nnz(Q) + nnz(K) + nnz(V)) n (projections) + sum(key_dim +
@@ -14,18 +14,19 @@
 //   x_floor   loop_ms / floor_ms
 //   peak_rss_MB  the process's peak resident memory so far (run one size alone to read
 //             that size's footprint: scripts/engine_table.sh does)
+// BM_threads/n/T: double at T threads (set_threads), wall-clock loop_ms.
 // Run: build/bench_engine_scaling --benchmark_filter=double
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
-#include <ctime>
+#include <chrono>
 #include <set>
 
 #include <sys/resource.h>
 
 #include "core/emulated_float.hpp"  // first: see core/scalar.hpp
 // Then the rest.
-#include "random_program.hpp"
+#include "engine_setup.hpp"
 #include "compile/subleq/compiler.hpp"
 #include "tf/transformer.hpp"
 
@@ -33,11 +34,7 @@ using namespace loopcert;
 
 namespace {
 
-double thread_seconds() {
-  timespec t{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
-  return t.tv_sec + t.tv_nsec * 1e-9;
-}
+using bench::thread_seconds;
 
 // Cycles per second of this core: 4e8 dependent additions take 4e8 cycles.
 double clock_hz() {
@@ -80,8 +77,7 @@ double loop_madds(const LoopSpec& loop, double n) {
 template <class T>
 void floor_benchmark(benchmark::State& state) {
   const int n = static_cast<int>(state.range(0));
-  const int s = n == 32 ? 8 : n / 4;
-  const auto p = bench::random_program(s, s, n, 8);
+  const auto p = bench::engine_program(n);
   blocks::BlockParams params;
   params.lambda = 4;
   const auto compiled = compile::compile_subleq(p, params);
@@ -114,8 +110,31 @@ void BM_mpfr128(benchmark::State& st) {
   floor_benchmark<MpfrReal>(st);
 }
 
+// `--threads T` (LoopedTransformer::set_threads) at double: wall-clock time per loop,
+// since the work is spread over threads (on the shared 2-core machine, so other jobs count).
+void BM_threads(benchmark::State& state) {
+  const int n = static_cast<int>(state.range(0)), threads = static_cast<int>(state.range(1));
+  const auto p = bench::engine_program(n);
+  blocks::BlockParams params;
+  params.lambda = 4;
+  const auto compiled = compile::compile_subleq(p, params);
+  auto tf = instantiate<double>(compiled.loop, AttentionMode::Softmax);
+  tf.set_threads(threads);
+  Matrix<double> X = to_scalar<double>(compiled.X0);
+  double wall = 0;
+  for (auto _ : state) {
+    const auto start = std::chrono::steady_clock::now();
+    tf.apply_loop(X);
+    wall += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    benchmark::DoNotOptimize(X.data());
+  }
+  state.counters["loop_ms"] = wall / static_cast<double>(state.iterations()) * 1e3;
+  state.counters["threads"] = threads;
+}
+
 }  // namespace
 
+BENCHMARK(BM_threads)->Args({1024, 1})->Args({1024, 2})->Args({2048, 1})->Args({2048, 2})->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_double)->RangeMultiplier(2)->Range(32, 4096)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_float)->Arg(256)->Arg(1024)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_bf16)->Arg(32)->Arg(256)->Arg(1024)->Unit(benchmark::kMillisecond);

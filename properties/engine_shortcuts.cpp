@@ -1,12 +1,15 @@
 // Property: the fast evaluator (apply_layer / apply_layer_batch: equal queries copied,
 // uniform rows shared, sparse value rows read out through their live entries, O(n)
-// scratch) gives bit for bit what the plain evaluator (apply_layer_plain: every score,
-// softmax and read-out computed, tf/plain_evaluator.hpp) gives. On random layers over
-// punchcards built to hit the shortcuts (repeated columns, zero query rows, value rows
-// with few nonzeros, a few inf, NaN and -0 entries), with punchcards of 16 to 41 columns
-// side by side (so that rows start at every alignment), and on SUBLEQ loops; at float,
-// double, long double, float128, mpfr:100, bf16, fp8e4m3, NarrowMpfr (mpfr:30) and exact
-// (hardmax). Equal means the same value and the same sign of zero, or NaN on both sides.
+// scratch, the feed-forward run once per group of identical columns) gives bit for bit
+// what the plain evaluator (apply_layer_plain: every score, softmax and read-out
+// computed, tf/plain_evaluator.hpp) gives. On random layers over punchcards built to hit
+// the shortcuts (repeated columns, zero query rows, value rows with few nonzeros, a few
+// inf, NaN and -0 entries), with punchcards of 16 to 41 columns side by side (so that
+// rows start at every alignment), and on SUBLEQ loops; at float, double, long double,
+// float128, mpfr:100, bf16, fp8e4m3, NarrowMpfr (mpfr:30) and exact (hardmax). And the
+// engine on several threads (set_threads) gives what it gives on one, on random layers
+// over wide punchcards and on SUBLEQ loops at n = 256. Equal means the same value and the
+// same sign of zero, or NaN on both sides.
 #include "core/emulated_float.hpp"  // first: see core/scalar.hpp
 // Then the rest.
 #include <rapidcheck/catch.h>
@@ -125,7 +128,83 @@ bool subleq_fast_equals_plain(AttentionMode mode, int loops) {
   return true;
 }
 
+// One random layer on wide punchcards of random columns (so that a head has more
+// distinct queries than detail::kParallelQueries) at 1 and 3 threads.
+template <class T>
+bool threads_equal_one_thread(AttentionMode mode) {
+  const int d = *rc::gen::inRange(3, 8), columns = *rc::gen::inRange(140, 230), cards = *rc::gen::inRange(1, 3);
+  const LayerSpec spec = random_layer(d);
+  auto one = instantiate<T>(LoopSpec{d, {spec}}, mode), three = one;
+  three.set_threads(3);
+  Matrix<Rational> X0 = Matrix<Rational>::Zero(d, columns * cards);
+  for (Eigen::Index i = 0; i < X0.rows(); ++i)
+    if (*rc::gen::inRange(0, 4) != 0)
+      for (Eigen::Index j = 0; j < X0.cols(); ++j) X0(i, j) = dyadic(8, 3);
+  Matrix<T> a = to_scalar<T>(X0);
+  if constexpr (!std::is_same_v<T, Rational>) add_specials(a);  // rationals have no inf or NaN
+  Matrix<T> b = a;
+  one.apply_layer_batch(0, a, columns);
+  three.apply_layer_batch(0, b, columns);
+  return same(a, b);
+}
+
+// A random SUBLEQ program at n = 256 (the write head has a distinct query per column):
+// `loops` loops at 1 and 2 threads.
+template <class T>
+bool subleq_threads_equal_one_thread(int loops) {
+  const auto p = bench::random_program(64, 64, 256, 8);
+  const auto compiled = compile::compile_subleq(p, blocks::BlockParams{});
+  auto one = instantiate<T>(compiled.loop, AttentionMode::Softmax), two = one;
+  two.set_threads(2);
+  Matrix<T> a = to_scalar<T>(compiled.X0), b = a;
+  for (int loop = 0; loop < loops; ++loop) {
+    one.apply_loop(a);
+    two.apply_loop(b);
+    if (!same(a, b)) return false;
+  }
+  return true;
+}
+
 }  // namespace
+
+TEST_CASE("the engine gives the same bits on several threads as on one", "[property][engine]") {
+  rc::prop("double, softmax", [] { RC_ASSERT(threads_equal_one_thread<double>(AttentionMode::Softmax)); });
+  rc::prop("double, hardmax", [] { RC_ASSERT(threads_equal_one_thread<double>(AttentionMode::Hardmax)); });
+  rc::prop("float, softmax", [] { RC_ASSERT(threads_equal_one_thread<float>(AttentionMode::Softmax)); });
+  rc::prop("bf16, softmax", [] { RC_ASSERT(threads_equal_one_thread<bf16>(AttentionMode::Softmax)); });
+  rc::prop("mpfr:100, softmax", [] {
+    MpfrPrecisionScope scope(100);
+    RC_ASSERT(threads_equal_one_thread<MpfrReal>(AttentionMode::Softmax));
+  });
+  rc::prop("exact, hardmax", [] { RC_ASSERT(threads_equal_one_thread<Rational>(AttentionMode::Hardmax)); });
+  CHECK(subleq_threads_equal_one_thread<double>(3));
+  CHECK(subleq_threads_equal_one_thread<fp16>(1));
+  {
+    MpfrPrecisionScope scope(100);
+    CHECK(subleq_threads_equal_one_thread<MpfrReal>(1));
+  }
+}
+
+TEST_CASE("negative check: threads that run MPFR at the worker's default precision are caught", "[property][engine][negative]") {
+  // MPFR's default precision is per thread: a worker that did not take the caller's 100
+  // bits would compute its rows at 53. The run at 53 bits differs from the run at 100,
+  // which the comparison must see (and the engine's workers take the caller's precision).
+  const auto p = bench::random_program(64, 64, 256, 8);
+  const auto compiled = compile::compile_subleq(p, blocks::BlockParams{});
+  MpfrPrecisionScope scope(100);
+  auto one = instantiate<MpfrReal>(compiled.loop, AttentionMode::Softmax), two = one;
+  two.set_threads(2);
+  Matrix<MpfrReal> a = to_scalar<MpfrReal>(compiled.X0), b = a, at53 = a;
+  one.apply_loop(a);
+  two.apply_loop(b);
+  {
+    MpfrPrecisionScope worker_default(53);
+    auto low = instantiate<MpfrReal>(compiled.loop, AttentionMode::Softmax);
+    low.apply_loop(at53);
+  }
+  CHECK(same(a, b));
+  CHECK_FALSE(same(a, at53));
+}
 
 TEST_CASE("the fast evaluator equals the plain evaluator bit for bit", "[property][engine]") {
   rc::prop("double, softmax", [] { RC_ASSERT(fast_equals_plain<double>(AttentionMode::Softmax, true)); });
@@ -183,4 +262,27 @@ TEST_CASE("negative check: a uniform-row shortcut that assumes weights of 1 / s 
   CHECK(same(fast, plain));
   CHECK_FALSE(same(wrong, plain));
   CHECK(plain(1, 0).value() == std::ldexp(1.0, -8));
+}
+
+TEST_CASE("negative check: a feed-forward that merges columns by value, not by bits, is caught", "[property][engine][negative]") {
+  // One unit reads row 0 (0 in every column); its output, weight -1, is added to row 1,
+  // which is +0 in column 0 and -0 in column 1. The unit gives +0 and the product -0, so
+  // column 0 ends at +0 + -0 = +0 and column 1 at -0 + -0 = -0. Columns 0 and 1 are equal
+  // by value (+0 == -0) in every row the layer reads: merging them copies +0 into column
+  // 1, which the comparison must see; the engine merges only bitwise identical columns.
+  LayerSpec s("ffn", 2);
+  const int unit = s.ffn.add_unit(Rational(0), {{0, Rational(1)}});
+  s.ffn.add_output(1, unit, Rational(-1));
+  const int n = 32;
+  auto tf = instantiate<double>(LoopSpec{2, {s}}, AttentionMode::Softmax);
+  Matrix<double> fast = Matrix<double>::Zero(2, n);
+  fast(1, 1) = -0.0;
+  Matrix<double> plain = fast;
+  tf.apply_layer(0, fast);
+  tf.apply_layer_plain(0, plain, n);
+  Matrix<double> merged_by_value = plain;
+  merged_by_value(1, 1) = plain(1, 0);
+  CHECK(same(fast, plain));
+  CHECK(std::signbit(plain(1, 1)));
+  CHECK_FALSE(same(merged_by_value, plain));
 }

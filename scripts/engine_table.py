@@ -88,6 +88,14 @@ def run_table(run):
     return rows
 
 
+def threads_table(scaling):
+    rows = ["| n | 1 thread | 2 threads | 1 thread / 2 threads (same repetition) |", "| --- | --- | --- | --- |"]
+    for n in sorted({int(k.split("/")[1]) for k in scaling if k.startswith("BM_threads/")}):
+        one, two = (loop_ms(scaling[f"BM_threads/{n}/{t}/real_time"]) for t in (1, 2))
+        rows.append(f"| {n} | {ms_range(one)} ms | {ms_range(two)} ms | {ratio_range([a / b for a, b in zip(one, two)])} |")
+    return rows
+
+
 def memory_line(paths):
     parts = []
     for path in paths:
@@ -101,7 +109,9 @@ def main():
     block = (["Double, per loop (ranges over the repetitions):", ""] + double_table(scaling)
              + ["", "Other scalars, per loop, and the ratio to double in the same repetition:", ""] + scalar_table(scaling)
              + ["", "`loopcert run` at double on the same random programs (bench_engine_run; per loop, the setup apart):", ""]
-             + run_table(run))
+             + run_table(run)
+             + ["", "`--threads` at double (bench_engine_scaling BM_threads; wall-clock time per loop, on the shared 2-core machine):", ""]
+             + threads_table(scaling))
     memory = memory_line(sys.argv[4:])
     if memory:
         block += ["", memory]

@@ -41,6 +41,9 @@ struct RunOptions {
   // (53..63) (core/narrow_mpfr*.hpp), bit for bit the same as MPFR and much faster;
   // false forces MPFR itself.
   bool fast_mpfr = true;
+  // `run --threads T`: the transformer's distinct query rows of a head on T threads
+  // (LoopedTransformer::set_threads); the same results at any T.
+  int threads = 1;
   std::function<void(std::int64_t loop, std::int64_t total)> progress;  // optional, every ~1000 loops
   // With `trace`: when set, each row goes here as the loop ends (with the layer names of
   // RunResult::layer_names) instead of into RunResult::trace, so that a long traced run

@@ -42,6 +42,7 @@ class LockstepRun {
         X_(to_scalar<T>(c_.X0)) {
     // The rows each layer writes: the tracking, the decomposition and the non-finite scan.
     written_ = written_rows(c_.loop);
+    tf_.set_threads(options.threads);
     if (options.track_layers && target.hardmax_reference) tracker_.emplace(c_, written_);
     if (options.decompose) decomposer_ = std::make_unique<Decomposer>(c_, options.lambda, written_);
   }
@@ -112,10 +113,13 @@ bool LockstepRun<T>::apply_layers() {
   if (tracker_) tracker_->start_loop();
   for (int l = 0; l < tf_.layer_count(); ++l) {
     tf_.apply_layer(l, X_);
-    if (tracker_) tracker_->after_layer(l, X_);
+    const bool known_finite = tracker_ && tracker_->after_layer(l, X_);
     if (decomposer_) decomposer_->after_layer(l, X_, tracker_ ? &tracker_->ideal() : nullptr);
-    // X whole after the first layer; then only the rows the layer wrote can have changed.
-    const auto bad = checked_whole_ ? find_non_finite_in(X_, written_[l]) : LoopedTransformer<T>::find_non_finite(X_);
+    // X whole after the first layer; then only the rows the layer wrote can have changed
+    // (none is non-finite if the tracking found every error there finite).
+    const auto bad = !checked_whole_ ? LoopedTransformer<T>::find_non_finite(X_)
+                     : known_finite  ? std::nullopt
+                                     : find_non_finite_in(X_, written_[l]);
     checked_whole_ = true;
     if (bad) {
       const std::string row = c_.layout.describe_row(bad->row);

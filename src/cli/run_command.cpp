@@ -33,6 +33,7 @@ namespace {
 // Flags first, then files: every flag is checked before a program is read.
 analysis::RunOptions check_flags(const RunArgs& args) {
   if (args.max_steps < 0) throw UsageError("--max-steps must be >= 0");
+  if (args.threads < 1) throw UsageError("--threads must be >= 1");
   if (!(args.tolerance > 0 && args.tolerance < 1)) throw UsageError("--tolerance must lie in (0, 1)");
   if (!(args.data_tolerance > 0 && args.data_tolerance < 1)) throw UsageError("--data-tolerance must lie in (0, 1)");
   analysis::RunOptions options;
@@ -44,6 +45,7 @@ analysis::RunOptions check_flags(const RunArgs& args) {
   if (!scalar_facts(options.scalar).runnable) throw UsageError("--scalar: " + scalar_facts(options.scalar).not_runnable);
   if (!args.lambda.empty()) options.lambda = positive_flag("--lambda", args.lambda);
   options.max_steps = args.max_steps;
+  options.threads = args.threads;
   options.trace = args.trace;
   options.tolerance = args.tolerance;
   options.decompose = args.decompose;

@@ -18,6 +18,7 @@ struct RunArgs {
   std::string scalar = "double";
   std::string lambda;  // empty: the target's default
   std::int64_t max_steps = 100000;
+  int threads = 1;
   double tolerance = 0.25;
   double data_tolerance = 1e-6;  // FLEQ real cells: |x - x*| / max(1, |x*|) at the end
   bool trace = false, json = false, machine_only = false, decompose = false;

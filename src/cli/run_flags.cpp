@@ -19,6 +19,7 @@ void add_run_command(CLI::App& app, Handler& handler) {
   run_cmd->add_option("--lambda", args->lambda,
                       "softmax temperature, exact decimal or fraction (default: the smallest on a 0.5 grid that the bounds certify)");
   run_cmd->add_option("--max-steps", args->max_steps, "stop after this many reference steps")->capture_default_str();
+  run_cmd->add_option("--threads", args->threads, "threads for a head's query rows (the same results at any count)")->capture_default_str();
   run_cmd->add_option("--tolerance", args->tolerance, "decode tolerance: an entry is a bit only within this of +-1")->capture_default_str();
   run_cmd->add_option("--data-tolerance", args->data_tolerance,
                       "FLEQ: real cells agree when |x - x*| / max(1, |x*|) <= this at the end")->capture_default_str();

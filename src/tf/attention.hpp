@@ -26,9 +26,13 @@
 #include "tf/kernels/rows_combine.hpp"
 #include "tf/kernels/softmax.hpp"
 #include "tf/kernels/sparse_dot.hpp"
+#include "core/parallel_for.hpp"
 #include "tf/transformer.hpp"
 
 namespace loopcert {
+
+template <class Carrier>
+class NarrowScalar;
 
 namespace detail {
 // Below this many columns per punchcard the shortcuts cost more than they save (the
@@ -36,6 +40,13 @@ namespace detail {
 inline constexpr Eigen::Index kShortcutColumns = 16;
 // A value row is read out through its live entries when they are at most 1/4 of the row.
 inline constexpr int kSparseValueRatio = 4;
+// set_threads: a head's distinct query rows are shared out when there are at least this
+// many (fewer cost less than starting the threads); NarrowMpfr stays on one thread.
+inline constexpr std::size_t kParallelQueries = 128;
+template <class T>
+inline constexpr bool kParallelSafe = true;
+template <class Carrier>
+inline constexpr bool kParallelSafe<NarrowScalar<Carrier>> = false;
 
 template <class T>
 inline void set_zero(T& x) {
@@ -178,14 +189,51 @@ template <class T, class Scratch>
 
 }  // namespace detail
 
-// One head on the punchcard of columns [first, first + s).
+// One head on the punchcard of columns [first, first + s): the distinct queries first
+// (shortcut 1, in column order), then their rows, on several threads when there are many
+// (each row's result depends only on its own operands), then the copies.
 template <class T>
 void LoopedTransformer<T>::attend_card(const Layer<T>& layer, const Head<T>& head, HeadWork& hw, Eigen::Index first, Eigen::Index s) {
-  const Eigen::Index n = hw.qx.cols(), dv = hw.vx.rows();
-  const int kd = head.key_dim;
+  const Eigen::Index dv = hw.vx.rows();
   constexpr Eigen::Index units = detail::alignment_units<T>();
   AttentionScratch& w = scratch_;
-  if (w.row.size() < s + units) w.row.resize(s + units);
+  const bool any_sparse = detail::find_live_entries(w, hw.vx.data() + first, hw.qx.cols(), dv, s);
+  std::size_t slots = 1;
+  while (slots < 2 * static_cast<std::size_t>(s)) slots *= 2;
+  w.table.assign(slots, -1);
+  w.distinct.clear();
+  w.copy_of.resize(s);
+  for (Eigen::Index j = 0; j < s; ++j) {
+    w.copy_of[j] = detail::find_equal_query(w, slots, hw.qx, head.key_dim, first, j, s, j * s % units);
+    if (w.copy_of[j] < 0) w.distinct.push_back(static_cast<int>(j));
+  }
+  const int threads = detail::kParallelSafe<T> && w.distinct.size() >= detail::kParallelQueries ? threads_ : 1;
+  if (w.threads.size() < static_cast<std::size_t>(threads)) w.threads.resize(threads);
+  if (threads == 1) {
+    attend_queries(layer, hw, w.threads[0], any_sparse, first, s, w.distinct.data(), w.distinct.size());
+  } else {
+    const std::size_t per = (w.distinct.size() + threads - 1) / threads;
+    const long precision = MpfrPrecisionScope::current();
+    parallel_for(threads, threads, [&](std::size_t t) {
+      MpfrPrecisionScope scope(precision);  // MPFR's default precision is per thread
+      const std::size_t from = std::min(w.distinct.size(), t * per), to = std::min(w.distinct.size(), from + per);
+      attend_queries(layer, hw, w.threads[t], any_sparse, first, s, w.distinct.data() + from, to - from);
+    });
+  }
+  for (Eigen::Index j = 0; j < s; ++j)
+    if (const int same = w.copy_of[j]; same >= 0)
+      for (Eigen::Index r = 0; r < dv; ++r) hw.out(r, first + j) = hw.out(r, first + same);
+}
+
+// The rows of the given query columns (distinct ones): scores, weights, read-out.
+template <class T>
+void LoopedTransformer<T>::attend_queries(const Layer<T>& layer, HeadWork& hw, QueryScratch& q, bool any_sparse, Eigen::Index first,
+                                          Eigen::Index s, const int* queries, std::size_t count) {
+  const Eigen::Index n = hw.qx.cols(), dv = hw.vx.rows();
+  const int kd = static_cast<int>(hw.qx.rows());
+  constexpr Eigen::Index units = detail::alignment_units<T>();
+  const AttentionScratch& w = scratch_;
+  if (q.row.size() < s + units) q.row.resize(s + units);
   const T* values = hw.vx.data() + first;
   auto normalise = [&](T* row) {
     if (mode_ == AttentionMode::Softmax) {
@@ -194,59 +242,29 @@ void LoopedTransformer<T>::attend_card(const Layer<T>& layer, const Head<T>& hea
       detail::hardmax_row(row, s);
     }
   };
-  const bool any_sparse = detail::find_live_entries(w, values, n, dv, s);
-
-  std::size_t slots = 1;
-  while (slots < 2 * static_cast<std::size_t>(s)) slots *= 2;
-  w.table.assign(slots, -1);
-  if (w.uniform_out.rows() != units || w.uniform_out.cols() != dv) w.uniform_out.resize(units, dv);
-  w.uniform_ready.assign(units, 0);
-  for (Eigen::Index j = 0; j < s; ++j) {
+  if (q.uniform_out.rows() != units || q.uniform_out.cols() != dv) q.uniform_out.resize(units, dv);
+  q.uniform_ready.assign(units, 0);
+  for (std::size_t c = 0; c < count; ++c) {
+    const Eigen::Index j = queries[c];
     const Eigen::Index offset = j * s % units;  // the row's place in the plain score buffer, modulo the alignment
-    if (const int same = detail::find_equal_query(w, slots, hw.qx, kd, first, j, s, offset); same >= 0) {
-      for (Eigen::Index r = 0; r < dv; ++r) hw.out(r, first + j) = hw.out(r, first + same);
-      continue;
-    }
-    T* row = w.row.data() + detail::aligned_like(w.row.data(), offset);
+    T* row = q.row.data() + detail::aligned_like(q.row.data(), offset);
     for (Eigen::Index i = 0; i < s; ++i) detail::set_zero(row[i]);
     for (int k = 0; k < kd; ++k) detail::axpy(hw.qx(k, first + j), hw.kx.data() + k * n + first, row, s);
     // Shortcut 2: a uniform finite row reads out as the punchcard's row of zeros.
     if (kernels::all_identical(row, s) &&
         ScalarTraits<T>::is_finite(mode_ == AttentionMode::Softmax ? T(row[0] * layer.lambda) : row[0])) {
-      if (!w.uniform_ready[offset]) {
+      if (!q.uniform_ready[offset]) {
         for (Eigen::Index i = 0; i < s; ++i) detail::set_zero(row[i]);
         normalise(row);
-        detail::read_out(w, any_sparse, values, n, dv, row, s, w.uniform_out.data() + offset * dv, 1);
-        w.uniform_ready[offset] = 1;
+        detail::read_out(w, any_sparse, values, n, dv, row, s, q.uniform_out.data() + offset * dv, 1);
+        q.uniform_ready[offset] = 1;
       }
-      for (Eigen::Index r = 0; r < dv; ++r) hw.out(r, first + j) = w.uniform_out(offset, r);
+      for (Eigen::Index r = 0; r < dv; ++r) hw.out(r, first + j) = q.uniform_out(offset, r);
       continue;
     }
     normalise(row);
     detail::read_out(w, any_sparse, values, n, dv, row, s, hw.out.data() + first + j, n);
   }
-}
-
-template <class T>
-void LoopedTransformer<T>::feed_forward(const Layer<T>& layer, LayerWork& work, Matrix<T>& X) {
-  if (layer.hidden == 0 && layer.b2.empty()) return;
-  const Eigen::Index n = X.cols();
-  Matrix<T>& hidden = work.hidden;
-  if (hidden.rows() != layer.hidden || hidden.cols() != n) hidden.resize(layer.hidden, n);
-  for (int u = 0; u < layer.hidden; ++u) hidden.row(u).setConstant(layer.b1[u]);
-  detail::add_rows(layer.w1, X.data(), n, hidden.data());
-  const T zero = T(0);
-  T* h = hidden.data();
-  if constexpr (std::is_floating_point_v<T>) {
-    // relu as a select, which vectorises: the same bits as the plain branch (a NaN and a
-    // -0 stay as they are, since neither is below 0).
-    for (Eigen::Index i = 0; i < hidden.size(); ++i) h[i] = h[i] < zero ? zero : h[i];
-  } else {
-    for (Eigen::Index i = 0; i < hidden.size(); ++i)
-      if (h[i] < zero) h[i] = zero;  // relu; a NaN stays NaN so overflow is seen
-  }
-  detail::add_rows(layer.w2, hidden.data(), n, X.data());
-  for (const auto& [r, b] : layer.b2) X.row(r).array() += b;
 }
 
 }  // namespace loopcert

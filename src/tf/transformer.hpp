@@ -1,6 +1,7 @@
 // LoopedTransformer<T>: a LoopSpec with every weight rounded to T once, and the
 // evaluator of DESIGN.md section 3. Nothing here knows which T it runs at.
 #pragma once
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -74,6 +75,12 @@ class LoopedTransformer {
   // punchcards such as the sigmoid block's two columns.
   // Throws std::invalid_argument unless columns >= 1 divides X.cols().
   void apply_layer_batch(int layer, Matrix<T>& X, int columns);
+  // Threads for one head's distinct query rows when there are many (apply_layer and
+  // apply_layer_batch; default 1). Each row's operations are the same on any thread, so
+  // the results are the same bits at any count (properties/engine_shortcuts.cpp). NarrowMpfr
+  // keeps one thread (its precision and range flag are per thread).
+  void set_threads(int threads) { threads_ = threads < 1 ? 1 : threads; }
+  int threads() const { return threads_; }
   // One loop: every layer in order.
   void apply_loop(Matrix<T>& X);
   // The plain evaluator (tf/plain_evaluator.hpp): every query column's scores, softmax
@@ -92,26 +99,48 @@ class LoopedTransformer {
   struct HeadWork {
     Matrix<T> qx, kx, vx, out;
   };
+  // The feed-forward's equal-columns shortcut (tf/feed_forward.hpp): the rows it reads
+  // and writes, the weights renumbered to them, and its per-call scratch.
+  struct FfnPlan {
+    bool ready = false;
+    std::vector<int> rows, written;  // rows read (ascending, the written ones included); written: indices into rows
+    SparseRows<T> w1, w2;
+    std::vector<std::pair<int, T>> b2;
+    std::vector<std::uint64_t> hash;
+    std::vector<int> table, reps, source, rep_of;
+    Matrix<T> in, hidden;  // the distinct columns' rows, then their outputs; their hidden units
+  };
   struct LayerWork {
     std::vector<HeadWork> heads;
     Matrix<T> hidden;
+    FfnPlan ffn;
   };
   std::vector<LayerWork> work_;
   // The attention's scratch (tf/attention.hpp): one row of scores at a time, O(n) memory.
-  struct AttentionScratch {
+  // Per thread: what one query row needs.
+  struct QueryScratch {
     Eigen::Matrix<T, 1, Eigen::Dynamic> row;  // one score row, with room to start it at any alignment
-    std::vector<int> live, live_start;        // per value row: its entries that are not +0
-    std::vector<char> sparse;                 // per value row: read out through its live entries
-    std::vector<int> table;                   // query columns by hash (open addressing)
     Matrix<T> uniform_out;                    // per row alignment: the read-out of a uniform row
     std::vector<char> uniform_ready;
   };
+  struct AttentionScratch {
+    std::vector<int> live, live_start;  // per value row: its entries that are not +0
+    std::vector<char> sparse;           // per value row: read out through its live entries
+    std::vector<int> table;             // query columns by hash (open addressing)
+    std::vector<int> distinct, copy_of;  // the punchcard's distinct queries; each column's (or -1)
+    std::vector<QueryScratch> threads;   // one per thread
+  };
   AttentionScratch scratch_;
+  int threads_ = 1;
   Matrix<T> plain_scores_;  // the plain evaluator's score blocks
 
   void attention(const Layer<T>& layer, LayerWork& work, Matrix<T>& X, Eigen::Index columns);
   void attend_card(const Layer<T>& layer, const Head<T>& head, HeadWork& hw, Eigen::Index first, Eigen::Index s);
+  void attend_queries(const Layer<T>& layer, HeadWork& hw, QueryScratch& q, bool any_sparse, Eigen::Index first, Eigen::Index s,
+                      const int* queries, std::size_t count);
   void feed_forward(const Layer<T>& layer, LayerWork& work, Matrix<T>& X);
+  static void plan_feed_forward(const Layer<T>& layer, FfnPlan& plan);
+  static bool distinct_columns(const Matrix<T>& X, FfnPlan& plan);
   void attention_plain(const Layer<T>& layer, LayerWork& work, Matrix<T>& X, Eigen::Index columns);
   void feed_forward_plain(const Layer<T>& layer, LayerWork& work, Matrix<T>& X);
 };

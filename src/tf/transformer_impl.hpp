@@ -12,6 +12,7 @@
 #include "tf/transformer.hpp"
 #include "tf/kernels/plain.hpp"
 #include "tf/attention.hpp"
+#include "tf/feed_forward.hpp"
 #include "tf/plain_evaluator.hpp"
 
 namespace loopcert {

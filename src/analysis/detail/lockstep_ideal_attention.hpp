@@ -43,16 +43,11 @@ class IdealHead {
   // false if a value is not finite (nothing usable then).
   bool update(const Head<double>& head, const Matrix<double>& X) {
     const Eigen::Index n = X.cols();
-    std::swap(q_, q_old_), std::swap(k_, k_old_), std::swap(v_, v_old_);
-    project(head.query, X, q_, head.key_dim, false);
-    project(head.key, X, k_, head.key_dim, false);
-    project(head.value, X, v_, head.value.stored_rows(), true);
-    if (!finite(q_) || !finite(k_) || !finite(v_)) return valid_ = false;
+    const bool had = valid_ && in_.cols() == n;
+    if (!(had ? project_changed(head, X) : project_all(head, X))) return valid_ = false;
     if (zero_weights_.size() != static_cast<std::size_t>(n)) zero_weights_.assign(n, 0.0);
     if (out_.rows() != v_.rows() || out_.cols() != n) out_.resize(v_.rows(), n);
-    const bool incremental = valid_ && q_old_.cols() == n && changed_columns(k_, k_old_, key_changed_) &&
-                             changed_columns(v_, v_old_, value_changed_) && changed_columns(q_, q_old_, query_changed_) &&
-                             key_changed_.size() + value_changed_.size() <= static_cast<std::size_t>(n / 4);
+    const bool incremental = had && key_changed_.size() + value_changed_.size() <= static_cast<std::size_t>(n / 4);
     if (!incremental) {
       top_.assign(n, 0.0);
       support_.assign(n, {});
@@ -100,19 +95,57 @@ class IdealHead {
     for (Eigen::Index i = 0; i < m.size(); ++i) bad |= (std::bit_cast<std::uint64_t>(m.data()[i]) & 0x7FF0000000000000ull) == 0x7FF0000000000000ull;
     return !bad;
   }
-  // The columns where a and b differ in any bit (false: shapes differ), a row at a time.
-  bool changed_columns(const Matrix<double>& a, const Matrix<double>& b, std::vector<int>& out) {
-    out.clear();
-    if (a.rows() != b.rows() || a.cols() != b.cols()) return false;
-    const Eigen::Index n = a.cols();
+  // Every projection in full, and the rows of X they read kept (in_); false: one is not finite.
+  bool project_all(const Head<double>& head, const Matrix<double>& X) {
+    if (rows_.empty()) {
+      std::vector<int> rows;
+      for (const auto* m : {&head.query, &head.key, &head.value}) rows.insert(rows.end(), m->col.begin(), m->col.end());
+      std::sort(rows.begin(), rows.end());
+      rows_.assign(rows.begin(), std::unique(rows.begin(), rows.end()));
+    }
+    project(head.query, X, q_, head.key_dim, false);
+    project(head.key, X, k_, head.key_dim, false);
+    project(head.value, X, v_, head.value.stored_rows(), true);
+    in_.resize(static_cast<Eigen::Index>(rows_.size()), X.cols());
+    for (std::size_t k = 0; k < rows_.size(); ++k) in_.row(k) = X.row(rows_[k]);
+    return finite(q_) && finite(k_) && finite(v_);
+  }
+  // The projections recomputed in the columns where a row they read changed (the others
+  // are the same operations on the same operands): key_changed_, value_changed_ and
+  // query_changed_ are the columns whose projection changed in any bit. False: a
+  // recomputed entry is not finite.
+  bool project_changed(const Head<double>& head, const Matrix<double>& X) {
+    const Eigen::Index n = X.cols();
     differ_.assign(n, 0);
-    for (Eigen::Index r = 0; r < a.rows(); ++r) {
-      const double *x = a.data() + r * n, *y = b.data() + r * n;
+    for (std::size_t k = 0; k < rows_.size(); ++k) {
+      const double *x = X.data() + rows_[k] * n, *y = in_.data() + k * n;
       for (Eigen::Index j = 0; j < n; ++j) differ_[j] |= std::bit_cast<std::uint64_t>(x[j]) ^ std::bit_cast<std::uint64_t>(y[j]);
     }
+    input_changed_.clear();
     for (Eigen::Index j = 0; j < n; ++j)
-      if (differ_[j]) out.push_back(static_cast<int>(j));
-    return true;
+      if (differ_[j]) input_changed_.push_back(static_cast<int>(j));
+    for (std::size_t k = 0; k < rows_.size(); ++k)
+      for (int j : input_changed_) in_(k, j) = X(rows_[k], j);
+    return reproject(head.query, X, q_, false, query_changed_) && reproject(head.key, X, k_, false, key_changed_) &&
+           reproject(head.value, X, v_, true, value_changed_);
+  }
+  // Column j of out is kernels::combine_rows' value there: +0, then + val_e X(col_e, j) in entry order.
+  bool reproject(const SparseRows<double>& m, const Matrix<double>& X, Matrix<double>& out, bool compact, std::vector<int>& changed) {
+    changed.clear();
+    bool finite_all = true;
+    for (int j : input_changed_) {
+      std::uint64_t moved = 0;
+      for (int k = 0; k < m.stored_rows(); ++k) {
+        double acc = 0.0;
+        for (int e = m.start[k]; e < m.start[k + 1]; ++e) acc = acc + m.val[e] * X(m.col[e], j);
+        double& to = out(compact ? k : m.out_row[k], j);
+        moved |= std::bit_cast<std::uint64_t>(acc) ^ std::bit_cast<std::uint64_t>(to);
+        finite_all &= std::isfinite(acc);
+        to = acc;
+      }
+      if (moved) changed.push_back(j);
+    }
+    return finite_all;
   }
   double score(Eigen::Index j, Eigen::Index i) const {
     double s = 0.0;
@@ -189,12 +222,12 @@ class IdealHead {
   }
 
   enum Kind : char { Listed, All, Wide };  // how the maximisers of a query are kept
-  Matrix<double> q_, k_, v_, q_old_, k_old_, v_old_, out_;
+  Matrix<double> q_, k_, v_, in_, out_;  // in_: the rows of X the projections read (rows_), last loop
   std::vector<double> top_;
   std::vector<std::vector<int>> support_;  // sorted maximisers of each Listed query
   std::vector<Kind> kind_;                 // Wide: recomputed in full at every loop
   std::vector<int> row_support_, everything_;
-  std::vector<int> key_changed_, value_changed_, query_changed_;
+  std::vector<int> rows_, input_changed_, key_changed_, value_changed_, query_changed_;
   std::vector<char> query_flag_;
   std::vector<std::uint64_t> differ_;
   std::vector<double> fresh_, zero_weights_;

@@ -23,10 +23,14 @@ class LayerTracker {
   void start_loop() {
     for (auto& e : errors_) e = LayerError{};
   }
+  // Returns whether the written rows of X are known to be finite (double: every entry's
+  // |x - ideal| is finite, which an inf or NaN x never gives), so that the run's
+  // non-finite scan can skip them.
   template <class T>
-  void after_layer(int l, const Matrix<T>& X) {
+  bool after_layer(int l, const Matrix<T>& X) {
     ideal_.apply_layer(l, I_);
     LayerError& out = errors_[l];
+    bool finite = std::is_same_v<T, double>;
     for (int r : written_[l]) {
       if constexpr (std::is_same_v<T, double>) {
         // The row's largest error first (branch-free), its first place only if it wins:
@@ -38,6 +42,7 @@ class LayerTracker {
           const double e = std::abs(x[j] - ideal[j]);
           top = e > top || e != e ? (e != e ? INFINITY : e) : top;
         }
+        finite &= top < INFINITY;
         if (!(top > out.error || out.row < 0)) continue;
       }
       for (Eigen::Index j = 0; j < X.cols(); ++j) {
@@ -45,6 +50,7 @@ class LayerTracker {
         if (e > out.error || out.row < 0) out = {e, r, static_cast<int>(j)};
       }
     }
+    return finite;
   }
   void set_non_finite(int l, int row, int column) { errors_[l] = LayerError{INFINITY, row, column}; }
   // After the loop: each layer's peak over the run.
@@ -66,6 +72,7 @@ class LayerTracker {
   }
   const std::vector<LayerError>& errors() const { return errors_; }
   const Matrix<double>& ideal() const { return I_; }
+
   std::vector<LayerPeak> peaks(const LoopSpec& loop, const Layout& layout) const;
 
  private:

@@ -59,14 +59,19 @@ inline bool all_identical(const T* row, long n) {
 
 // Hash mixing for query columns (collisions are resolved by identical()).
 template <class T>
-inline std::uint64_t hash_entry(const T& x) {
-  std::uint64_t h;
-  if constexpr (std::is_same_v<T, float>) h = std::bit_cast<std::uint32_t>(x);
-  else h = std::bit_cast<std::uint64_t>(ScalarTraits<T>::to_double(x));
+inline std::uint64_t entry_bits(const T& x) {
+  if constexpr (std::is_same_v<T, float>) return std::bit_cast<std::uint32_t>(x);
+  else return std::bit_cast<std::uint64_t>(ScalarTraits<T>::to_double(x));
+}
+inline std::uint64_t mix(std::uint64_t h) {
   h ^= h >> 33;
   h *= 0xff51afd7ed558ccdull;
   h ^= h >> 33;
   return h;
+}
+template <class T>
+inline std::uint64_t hash_entry(const T& x) {
+  return mix(entry_bits(x));
 }
 
 }  // namespace loopcert::kernels
