@@ -223,7 +223,12 @@ FleqInstructionBound fleq_instruction_bound(const FleqLoopConstants& k, const Fl
   b.write = write_error(k, std::max(G_all, add_up(result_bound, b.before_write)), b.drift, u);
   b.total = add_up(b.before_write, b.write);
   cross_terms(k, o, u, b);
-  if (!(b.total < kInfinity)) b.reason = "a block's hypothesis fails (a bound is infinite: the write gate, n < 2 rows, or the temperature)";
+  if (!(b.total < kInfinity)) {
+    // NaN (an infinite term times 0, at a format whose constants overflow) is no bound
+    // either: report it as infinite, never as a number an observation could exceed.
+    b.total = kInfinity;
+    b.reason = "a block's hypothesis fails (a bound is infinite: the write gate, n < 2 rows, or the temperature)";
+  }
   return b;
 }
 
