@@ -127,7 +127,9 @@ TEST_CASE("interval engine: enclosures at two working precisions overlap", "[pro
 
 TEST_CASE("interval engine: negative check, the enclosure of exact reals misses the double result", "[property][negative][interval]") {
   // The box shrunk to exact real arithmetic (no rounding model): double's rounding must
-  // put some entry outside it on most states, else the containment above could not fail.
+  // put some entry outside it on many states, else the containment above could not fail.
+  // About half the random states miss (50 to 60 of 100 measured): the check asks for a
+  // quarter, so that an unlucky seed (RapidCheck's seed is random) does not fail it.
   int missed = 0, trials = 0;
   rc::prop("count", [&] {
     const auto p = *small_program();
@@ -137,5 +139,5 @@ TEST_CASE("interval engine: negative check, the enclosure of exact reals misses 
     if (entries_outside(enclosure(t, exact, 128), one_loop<double>(t)) > 0) ++missed;
   });
   INFO(missed << " of " << trials << " exact-real enclosures missed the double result");
-  CHECK(missed > trials / 2);
+  CHECK(4 * missed > trials);
 }

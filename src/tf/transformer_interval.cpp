@@ -15,6 +15,7 @@
 #include <Eigen/Core>
 
 #include "core/interval_scalar.hpp"
+#include "tf/matrix.hpp"
 
 namespace loopcert::detail {
 
@@ -31,6 +32,10 @@ inline void softmax_row(IntervalScalar* s, Eigen::Index n, const IntervalScalar&
   const IntervalScalar total = IntervalScalar::target_dot(s, ones.data(), n);  // the sum, in any order
   for (Eigen::Index i = 0; i < n; ++i) s[i] /= total;
 }
+
+// The feed-forward's equal-columns shortcut (tf/feed_forward.hpp) is off for intervals:
+// equal boxes are not equal values, and the full pass encloses every column on its own.
+inline bool dedup_allowed(const loopcert::Matrix<IntervalScalar>&) { return false; }
 
 inline void hardmax_row(IntervalScalar*, Eigen::Index) {
   throw std::invalid_argument("the interval evaluation encloses softmax attention only (not hardmax)");
