@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <functional>
 #include <iostream>
 #include <mutex>
 #include <sstream>
@@ -28,6 +29,19 @@
 namespace loopcert::cli {
 
 namespace {
+
+// Both studies (.sq and .fq): --jobs, or the cores (at most 2).
+int study_threads(const FormatsOptions& o) {
+  return o.jobs ? *o.jobs : static_cast<int>(std::min(2u, std::max(1u, std::thread::hardware_concurrency())));
+}
+
+// Progress lines on stderr, one at a time from the study's threads.
+std::function<void(const std::string&)> stderr_lines(std::mutex& log_mutex) {
+  return [&log_mutex](const std::string& line) {
+    std::lock_guard<std::mutex> lock(log_mutex);
+    std::cerr << line << "\n";
+  };
+}
 
 const char* kDefaultFormats = "float,double,long-double,float128,tf32,fp16,bf16,fp8e4m3,fp8e5m2";
 
@@ -93,13 +107,9 @@ int run_fleq_formats(const FormatsOptions& o, const VerifyCommon& common, const 
     loaded.push_back(isa::fleq::load_fq(p));
     fleq_loop_target(loaded.back(), compile::FleqTargetOptions{});  // unsupported instructions and the size limit: exit 2
   }
-  so.threads = o.jobs ? *o.jobs : static_cast<int>(std::min(2u, std::max(1u, std::thread::hardware_concurrency())));
+  so.threads = study_threads(o);
   std::mutex log_mutex;
-  if (!common.json)
-    so.progress = [&](const std::string& line) {
-      std::lock_guard<std::mutex> lock(log_mutex);
-      std::cerr << line << "\n";
-    };
+  if (!common.json) so.progress = stderr_lines(log_mutex);
   const analysis::FleqFormatsStudy study = analysis::study_fleq_formats(loaded, scalars, so);
   if (common.json) std::cout << report::fleq_formats_json(study).dump(2) << "\n";
   else std::cout << report::fleq_formats_text(study);
@@ -136,13 +146,9 @@ int run_verify_formats(const FormatsOptions& o, const VerifyCommon& common) {
 
   so.search_steps = o.search_steps;
   so.max_steps = o.max_steps;
-  so.threads = o.jobs ? *o.jobs : static_cast<int>(std::min(2u, std::max(1u, std::thread::hardware_concurrency())));
+  so.threads = study_threads(o);
   std::mutex log_mutex;
-  if (!common.json)
-    so.progress = [&](const std::string& line) {
-      std::lock_guard<std::mutex> lock(log_mutex);
-      std::cerr << line << "\n";
-    };
+  if (!common.json) so.progress = stderr_lines(log_mutex);
   analysis::FormatsStudy study;
   try {
     study = analysis::study_formats(loaded, scalars, so);
