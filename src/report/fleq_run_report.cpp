@@ -104,10 +104,11 @@ json fleq_theorem_json(const FleqTheorem& t) {
                             {"bound", real_or_null(in.real, in.bound.total)}, {"bound_reason", text_or_null(in.bound.reason)},
                             {"before_write", number(in.bound.before_write)}, {"write", number(in.bound.write)}, {"loops", in.count},
                             {"observed", real_or_null(in.real, in.observed)}, {"observed_loop", in.observed_loop},
-                            {"ratio", real_or_null(in.real, in.ratio)}});
+                            // observed / an infinite bound is no ratio (0 would read as a pass)
+                            {"ratio", real_or_null(in.real && std::isfinite(in.bound.total), in.ratio)}});
   json cells = json::object();
   for (const auto& c : fleq_cell_summaries(t))
-    cells[c.cell] = {{"bound", number(c.bound)}, {"observed", number(c.observed)}, {"ratio", number(c.ratio)},
+    cells[c.cell] = {{"bound", number(c.bound)}, {"observed", number(c.observed)}, {"ratio", real_or_null(std::isfinite(c.bound), c.ratio)},
                      {"worst_line", c.worst ? c.worst->line : 0}, {"instructions", c.instructions}, {"loops", c.loops}};
   const auto& k = t.controller;
   return {{"theorem", "proofs/fleq_loop.md"},

@@ -28,7 +28,9 @@ std::string theorem_text(const FleqTheorem& t) {
            "  |written - f(own operands)| observed, f applied exactly to the operands the transformer held before the loop\n";
     out += fmt::format("  {:<10} {:>6} {:>7} {:>11} {:>11} {:>9}  {}\n", "cell", "instr", "loops", "bound", "observed", "obs/bound", "worst at");
     for (const auto& c : cells)
-      out += fmt::format("  {:<10} {:>6} {:>7} {:>11.3g} {:>11.3g} {:>9.3g}  {}\n", c.cell, c.instructions, c.loops, c.bound, c.observed, c.ratio,
+      // No finite bound: no ratio either (observed / inf = 0 would read as a pass).
+      out += fmt::format("  {:<10} {:>6} {:>7} {:>11.3g} {:>11.3g} {:>9}  {}\n", c.cell, c.instructions, c.loops, c.bound, c.observed,
+                         std::isfinite(c.bound) ? fmt::format("{:.3g}", c.ratio) : std::string("-"),
                          c.worst ? fmt::format("line {}: {}", c.worst->line, c.worst->text) : "");
   }
   out += fmt::format("  stored real entries at most {:.17g} (H2: <= {:.17g})\n", t.stored_max, t.stored_limit);
