@@ -94,7 +94,7 @@ TEST_CASE("verify write at fp8e4m3 reports no violation of a bound whose scores 
 
 TEST_CASE("every lemma at every emulated format: its bound holds on the trials or the range hypothesis refuses", "[bounds][range]") {
   int covered = 0, total = 0;
-  for (const std::string& scalar : {"bf16", "fp16", "fp8e4m3", "fp8e5m2"})
+  for (const char* scalar : {"bf16", "fp16", "fp8e4m3", "fp8e5m2"})
     for (const auto& lemma : analysis::lemma_names())
       for (const auto inputs : {analysis::Inputs::Random, analysis::Inputs::Adversarial}) {
         const int trials = 6;

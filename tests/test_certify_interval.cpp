@@ -21,16 +21,8 @@ using namespace loopcert;
 
 namespace {
 
-const char* kTiny = R"(.bits 3
-.mem I 3
-.mem ONE 1
-.mem Z 0
-loop: subleq ONE, I, done
-      subleq Z, Z, loop
-done: subleq Z, Z, done
-)";
-
-isa::SubleqProgram tiny() { return isa::assemble_sq(kTiny, "tiny.sq"); }
+// The 3-bit countdown of the exhaustive certificate and the mutation tests.
+isa::SubleqProgram tiny() { return isa::load_sq(testing::source_dir() + "/examples/certify/tiny3.sq"); }
 
 blocks::BlockParams default_params(const isa::SubleqProgram& p) {
   blocks::BlockParams params;
@@ -79,7 +71,7 @@ double observed_read(const isa::SubleqProgram& p, const blocks::BlockParams& par
 TEST_CASE("certify --lemma read: certified, never below the double runs, not above the paper's bound when tight", "[certify][interval]") {
   const auto p = tiny();
   const auto params = default_params(p);
-  for (const Rational delta : {Rational(0), Rational(1, 1 << 20)}) {
+  for (const Rational& delta : {Rational(0), Rational(1, 1 << 20)}) {
     const auto c = certify("read", p, params, delta);
     INFO("delta " << to_double(delta) << ": certified " << c.quantities[0].certified << ", paper " << c.quantities[0].paper);
     CHECK(c.verdict == cert::Verdict::Certified);
