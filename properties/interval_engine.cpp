@@ -11,6 +11,7 @@
 
 #include "cert/rounding_model.hpp"
 #include "compile/subleq/compiler.hpp"
+#include "random_subleq.hpp"
 #include "core/interval_scalar.hpp"
 #include "tf/transformer.hpp"
 
@@ -24,26 +25,8 @@ struct Trial {
   Matrix<Rational> input;
 };
 
-rc::Gen<isa::SubleqProgram> small_program() {
-  return rc::gen::exec([] {
-    isa::SubleqProgram p;
-    p.bits = *rc::gen::inRange(2, 7);
-    p.scratch = 1;
-    const int m = *rc::gen::inRange(1, 4), cmds = *rc::gen::inRange(1, 4);
-    const std::int64_t lo = -(std::int64_t{1} << (p.bits - 1)), hi = (std::int64_t{1} << (p.bits - 1)) - 1;
-    for (int i = 0; i < m; ++i) {
-      p.cell_names.push_back("c" + std::to_string(i));
-      p.memory.push_back(*rc::gen::inRange<std::int64_t>(lo, hi + 1));
-    }
-    p.cell_names.push_back("zero");
-    p.memory.push_back(0);
-    for (int j = 0; j < cmds; ++j)
-      p.commands.push_back({*rc::gen::inRange(0, m + 1), *rc::gen::inRange(0, m + 1), *rc::gen::inRange(0, cmds + 1), 0});
-    p.commands.push_back({m, m, cmds, 0});
-    p.source = "random";
-    return p;
-  });
-}
+// Small enough that a loop on intervals takes milliseconds.
+rc::Gen<isa::SubleqProgram> small_program() { return testing::random_subleq_program({6, 1, 3, 3}); }
 
 Trial make_trial(const isa::SubleqProgram& p, int pc) {
   blocks::BlockParams params;

@@ -7,6 +7,7 @@
 #include <catch2/catch.hpp>
 
 #include "compile/subleq/compiler.hpp"
+#include "random_subleq.hpp"
 #include "compile/subleq/target.hpp"
 #include "bounds/subleq_loop.hpp"
 #include "analysis/lockstep.hpp"
@@ -17,28 +18,7 @@ using namespace loopcert;
 
 namespace {
 
-rc::Gen<isa::SubleqProgram> random_program() {
-  return rc::gen::exec([] {
-    isa::SubleqProgram p;
-    p.bits = *rc::gen::inRange(2, 13);
-    p.scratch = *rc::gen::inRange(1, 3);
-    const int m = *rc::gen::inRange(1, 9), cmds = *rc::gen::inRange(1, 13);
-    const std::int64_t lo = -(std::int64_t{1} << (p.bits - 1)), hi = (std::int64_t{1} << (p.bits - 1)) - 1;
-    for (int i = 0; i < m; ++i) {
-      p.cell_names.push_back("c" + std::to_string(i));
-      p.memory.push_back(*rc::gen::inRange<std::int64_t>(lo, hi + 1));
-    }
-    // Like the assembler: a zero cell and a final halt (jump to itself on it), so the
-    // program can never fall past its last command.
-    p.cell_names.push_back("zero");
-    p.memory.push_back(0);
-    for (int j = 0; j < cmds; ++j)
-      p.commands.push_back({*rc::gen::inRange(0, m + 1), *rc::gen::inRange(0, m + 1), *rc::gen::inRange(0, cmds + 1), 0});
-    p.commands.push_back({m, m, cmds, 0});
-    p.source = "random";
-    return p;
-  });
-}
+rc::Gen<isa::SubleqProgram> random_program() { return testing::random_subleq_program(); }
 
 analysis::RunResult run(const isa::SubleqProgram& p, const std::string& scalar, std::int64_t steps, const Rational* lambda = nullptr) {
   analysis::RunOptions o;
