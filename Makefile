@@ -5,7 +5,7 @@ BUILD ?= build
 JOBS ?= $(shell nproc)
 PACKAGES = g++ make cmake pkg-config libeigen3-dev libboost-dev libmpfr-dev libgmp-dev \
   libmpfi-dev librapidcheck-dev catch2 libcli11-dev nlohmann-json3-dev libfmt-dev \
-  libbenchmark-dev gnuplot-nox chromium
+  libbenchmark-dev gnuplot-nox chromium python3
 
 .PHONY: deps ci-deps build demo test bench clean sanitize-test fuzz fuzz-smoke fuzz-deps mutation
 
