@@ -9,9 +9,9 @@
 #include <cmath>
 #include <map>
 
+#include "analysis/detail/formats_rows.hpp"
 #include "bounds/subleq_loop.hpp"
 #include "compile/subleq/target.hpp"
-#include "core/parallel_for.hpp"
 #include "core/scalar_facts.hpp"
 #include "core/scalar_name.hpp"
 
@@ -175,19 +175,9 @@ std::string describe_break(const RunResult& r, const Layout& layout) {
 FormatsStudy study_formats(const std::vector<isa::SubleqProgram>& programs, const std::vector<ScalarSpec>& formats,
                            const FormatsStudyOptions& o) {
   FormatsStudy study;
-  for (const auto& p : programs)
-    for (const auto& s : formats) {
-      FormatRow row;
-      row.program = p.source;
-      row.format = s.name();
-      study.rows.push_back(std::move(row));
-    }
-  parallel_for(study.rows.size(), o.threads, [&](std::size_t i) {
-    study_one(study.rows[i], programs[i / formats.size()], formats[i % formats.size()], o);
-  });
-  for (const auto& r : study.rows)
-    if ((r.format == "double" || r.format == "long-double" || r.format == "float128") && !(r.run && r.run->agree))
-      study.certified_formats_agree = false;
+  study.rows = detail::study_pairs<FormatRow>(programs, formats, o.threads,
+                                              [&](FormatRow& row, const isa::SubleqProgram& p, const ScalarSpec& s) { study_one(row, p, s, o); });
+  study.certified_formats_agree = detail::certified_formats_agree(study.rows);
   return study;
 }
 

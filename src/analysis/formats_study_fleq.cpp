@@ -7,10 +7,10 @@
 #include <memory>
 #include <stdexcept>
 
+#include "analysis/detail/formats_rows.hpp"
 #include "analysis/fleq_loop_constants.hpp"
 #include "bounds/fleq_loop.hpp"
 #include "compile/fleq/format_limits.hpp"
-#include "core/parallel_for.hpp"
 #include "core/scalar_facts.hpp"
 
 namespace loopcert::analysis {
@@ -115,16 +115,9 @@ FleqFormatsStudy study_fleq_formats(const std::vector<fq::FleqProgram>& programs
                                     const FleqFormatsStudyOptions& o) {
   FleqFormatsStudy study;
   study.data_tolerance = o.data_tolerance;
-  for (const auto& p : programs)
-    for (const auto& s : formats) {
-      FleqFormatRow row;
-      row.program = p.source;
-      row.format = s.name();
-      study.rows.push_back(std::move(row));
-    }
-  parallel_for(study.rows.size(), o.threads, [&](std::size_t i) { study_one(study.rows[i], programs[i / formats.size()], formats[i % formats.size()], o); });
-  for (const auto& r : study.rows)
-    if ((r.format == "double" || r.format == "long-double" || r.format == "float128") && !(r.run && r.run->agree)) study.certified_formats_agree = false;
+  study.rows = detail::study_pairs<FleqFormatRow>(programs, formats, o.threads,
+                                                  [&](FleqFormatRow& row, const fq::FleqProgram& p, const ScalarSpec& s) { study_one(row, p, s, o); });
+  study.certified_formats_agree = detail::certified_formats_agree(study.rows);
   return study;
 }
 
