@@ -17,9 +17,15 @@ namespace {
 
 namespace fq = isa::fleq;
 
-// |x - x*| / max(1, |x*|), the difference taken exactly (x* may have thousands of bits).
-double mixed_error(double x, const Rational& want) {
+// |x - x*| / max(1, |x*|) of one real entry. `exact`: the entry as the run's scalar holds
+// it (MachineAdapter::read_exact), the measure evaluated exactly and rounded up once, so
+// that errors far below double's resolution (mpfr:128, float128) are resolved; null (a
+// side run's punchcard, read only through double): from the decoded double `x`, the
+// difference taken exactly (x* may have thousands of bits). A non-finite decode is an
+// infinite error either way.
+double entry_error(double x, const Rational* exact, const Rational& want) {
   if (!std::isfinite(x)) return INFINITY;
+  if (exact) return fleq::detail::mixed_error(*exact, want);
   const Rational diff = abs(Rational(x) - want);
   return to_double(diff) / std::max(1.0, std::abs(to_double(want)));
 }
@@ -89,15 +95,25 @@ class FleqMachine final : public MachineAdapter {
     stepped_pc_ = -1;
     error_.reset();
     decoded_.clear();
+    end_read_.reset();
+    exact_fresh_ = false;
     if (log_) {
       *log_ = RealErrorLog{};
       meter_.reset(*log_);
     }
   }
-  bool wants_exact_reads() const override { return log_ != nullptr; }
+  // The real cells are measured on the exact read, never through double. With a log the
+  // meter reads (and keeps, RunMeter::held) every loop's punchcard; without one (the
+  // searches) only the last, the one the real cells are judged on.
+  bool wants_exact_reads() const override { return true; }
   void read_exact(const std::function<Rational(int, int)>& entry) override {
-    meter_.observe(entry, exact_reads_++, stepped_pc_, ref_, *log_);
-    stepped_pc_ = -1;
+    if (log_) {
+      meter_.observe(entry, exact_reads_++, stepped_pc_, ref_, *log_);
+      stepped_pc_ = -1;
+    } else if (at_end()) {
+      end_read_ = meter_.read(entry);
+    }
+    exact_fresh_ = true;
   }
   // A domain error does not halt the machine: compare() reports it, which ends the run.
   bool halted() const override { return ref_.halted; }
@@ -130,6 +146,10 @@ class FleqMachine final : public MachineAdapter {
   std::optional<Mismatch> compare(const Matrix<double>& X, double, bool keep) override {
     const fq::FleqProgram& p = s_->program;
     const fleq::DecodedFleq got = fleq::decode(s_->compiled->layout, p, X);
+    // The exact read of this punchcard: the driver's own run (keep) reads it just before;
+    // a side run's X (keep false) has none.
+    const fq::MachineState* exact = keep && exact_fresh_ ? (log_ ? meter_.held() : (end_read_ ? &*end_read_ : nullptr)) : nullptr;
+    if (keep) exact_fresh_ = false;
     if (keep) {
       ++loops_;
       decoded_ = got.invalid ? as_decoded(p, ref_) : got.cells;
@@ -143,9 +163,9 @@ class FleqMachine final : public MachineAdapter {
       if (Rational(*got.cells[static_cast<std::size_t>(c)].integer) != want)
         return Mismatch{"mem[" + p.cells[static_cast<std::size_t>(c)].name + "]", to_string(want), std::to_string(*got.cells[static_cast<std::size_t>(c)].integer), ""};
     }
-    const std::optional<Mismatch> real = compare_reals(got, keep);
-    const bool at_end = ref_.halted || steps_ >= s_->options.max_steps;
-    return at_end ? real : std::nullopt;
+    if (!at_end() && !(keep && log_)) return std::nullopt;  // real cells are judged at the end only
+    const std::optional<Mismatch> real = compare_reals(got, keep, exact);
+    return at_end() ? real : std::nullopt;
   }
 
   std::vector<Cell> memory() const override {
@@ -164,9 +184,12 @@ class FleqMachine final : public MachineAdapter {
   }
 
  private:
+  bool at_end() const { return ref_.halted || steps_ >= s_->options.max_steps; }
+
   // Every real entry against the machine's; the first beyond T (if any) as a mismatch.
   // With `keep`, the errors go to the log (max over loops, per cell at this loop).
-  std::optional<Mismatch> compare_reals(const fleq::DecodedFleq& got, bool keep) {
+  // `exact`: the punchcard's cells read exactly (entry_error), or null.
+  std::optional<Mismatch> compare_reals(const fleq::DecodedFleq& got, bool keep, const fq::MachineState* exact) {
     const fq::FleqProgram& p = s_->program;
     std::optional<Mismatch> first;
     if (keep && log_) log_->final_errors.clear();
@@ -178,7 +201,7 @@ class FleqMachine final : public MachineAdapter {
         for (int t = 0; t < cell.shape.cols; ++t) {
           const double x = got.cells[static_cast<std::size_t>(c)].entries[static_cast<std::size_t>(r * cell.shape.cols + t)];
           const Rational& want = ref_.cells[static_cast<std::size_t>(c)].at(r, t);
-          const double e = mixed_error(x, want);
+          const double e = entry_error(x, exact ? &exact->cells[static_cast<std::size_t>(c)].at(r, t) : nullptr, want);
           worst = std::max(worst, e);
           if (!(e <= s_->options.data_tolerance) && !first)
             first = Mismatch{"mem[" + entry_name(cell, r, t) + "]", fmt::format("{:.17g}", to_double(want)), fmt::format("{:.17g}", x),
@@ -203,6 +226,8 @@ class FleqMachine final : public MachineAdapter {
   int stepped_pc_ = -1;                      // the instruction step() executed since the last read_exact
   std::optional<std::string> error_;         // the machine's domain error, if it left its domain
   std::vector<fleq::DecodedCell> decoded_;   // empty: nothing decoded (kept) yet
+  std::optional<fq::MachineState> end_read_; // without a log: the exact read at the end
+  bool exact_fresh_ = false;                 // read_exact has read the punchcard compare() is given
 };
 
 }  // namespace

@@ -92,6 +92,8 @@ struct FleqDecomposition {
 };
 
 // What the adapter saw of the real cells over the run (kept decodes only).
+// The errors are measured on the punchcard read exactly (as the run's scalar holds it, not
+// through double) against the exact machine, and rounded up to a double once.
 struct RealErrorLog {
   double max_error = 0;               // largest |x - x*| / max(1, |x*|) over every loop
   std::int64_t max_error_loop = 0;

@@ -31,9 +31,12 @@ class RunMeter {
   // exact machine executed in that loop (-1: none), `reference` its state after it.
   void observe(const std::function<Rational(int, int)>& entry, std::int64_t loop, int pc, const isa::fleq::MachineState& reference,
                RealErrorLog& log);
+  // The punchcard's cells, exactly as the scalar holds them (no pc).
+  isa::fleq::MachineState read(const std::function<Rational(int, int)>& entry) const;
+  // The cells the last observe() read (null before the first).
+  const isa::fleq::MachineState* held() const { return own_ ? &*own_ : nullptr; }
 
  private:
-  isa::fleq::MachineState read(const std::function<Rational(int, int)>& entry) const;
   void measure_own(const isa::fleq::MachineState& now, int pc, std::int64_t loop, FleqLoopRow& row, RealErrorLog& log) const;
   void measure_parts(const isa::fleq::MachineState& now, int pc, std::int64_t loop, const isa::fleq::MachineState& reference,
                      FleqLoopRow& row, RealErrorLog& log);
