@@ -92,6 +92,43 @@ TEST_CASE("search grid P.fq: cells per precision, with the floor's prediction", 
   CHECK(j["predicted_bits"][0]["bits"] == j["predicted_bits"][1]["bits"]);
 }
 
+// calc/functions.fq at a loose data tolerance agrees at a handful of bits, but `run`
+// refuses its loop below 8 (the integer snap's bias -137/4 needs 8 significant bits).
+// Compiled without the format, as the search once did, mpfr:7 agreed and was its answer.
+TEST_CASE("search P.fq: a precision run refuses counts as failing, with run's reason", "[fleq][search][cli][negative]") {
+  const std::string program = "examples/fleq/calc/functions.fq", tol = "--data-tolerance 0.1";
+  const json j = search_json("precision " + program + " --bits 2..12 " + tol);
+  REQUIRE(j["bits_min"].is_number());
+  const int bits = j["bits_min"];
+  CHECK(run_agrees(program, bits, tol));
+  int refused = 0;
+  for (const auto& p : j["runs"]) {
+    const int b = p["bits"];
+    const auto r = run_cli("run " + program + " --scalar mpfr:" + std::to_string(b) + " " + tol + " --json");
+    INFO("mpfr:" << b << ": " << p.dump() << "\nrun: " << r.err);
+    CHECK((r.status == 2) == p.contains("refused"));  // refused exactly where run refuses
+    if (!p.contains("refused")) continue;
+    ++refused;
+    CHECK(p["agree"] == false);
+    CHECK(p["refused"].get<std::string>().rfind("refused: mpfr:" + std::to_string(b) + " cannot hold", 0) == 0);
+    CHECK(r.err.find(p["first_divergence"]["detail"].get<std::string>()) != std::string::npos);  // run's own words
+    CHECK(b < bits);
+  }
+  CHECK(refused > 0);  // the bisection tried below 8
+  const auto text = run_cli("search precision " + program + " --bits 2..12 " + tol + " --quiet");
+  CHECK(text.out.find("refused        mpfr:") != std::string::npos);
+  // The grid counts the same cells as refused.
+  const json g = search_json("grid " + program + " --bits 7..8 --lambda 6..6:1 " + tol);
+  REQUIRE(g["cells"].size() == 2);
+  CHECK(g["cells"][0]["refused"].is_string());
+  CHECK(g["cells"][0]["agree"] == false);
+  CHECK_FALSE(g["cells"][1].contains("refused"));
+  // search lambda at a fixed scalar builds its one loop as run does: refused the same way.
+  const auto l = run_cli("search lambda " + program + " --scalar mpfr:7 " + tol + " --resolution 1 --lambda-max 8 --quiet");
+  CHECK(l.status == 2);
+  CHECK(l.err.find("mpfr:7 cannot hold the loop's weights") != std::string::npos);
+}
+
 TEST_CASE("search: every flag is checked before the program is read", "[search][cli][negative]") {
   struct Case {
     const char* args;

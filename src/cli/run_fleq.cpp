@@ -100,6 +100,12 @@ compile::LoopTarget fleq_loop_target(const fq::FleqProgram& program, const compi
   return target;
 }
 
+compile::FleqTargetOptions fleq_options_at(compile::FleqTargetOptions base, const ScalarSpec& scalar) {
+  base.unit_roundoff = scalar_facts(scalar).unit_roundoff;
+  base.format = scalar;  // constants for this format; what it cannot hold is refused (exit 2)
+  return base;
+}
+
 int run_fleq(const RunArgs& args, analysis::RunOptions options) {
   check_fleq_flags(args, options.scalar);
   const fq::FleqProgram program = fq::load_fq(args.source.path);
@@ -107,8 +113,7 @@ int run_fleq(const RunArgs& args, analysis::RunOptions options) {
   compile::FleqTargetOptions fleq;
   fleq.data_tolerance = args.data_tolerance;
   fleq.max_steps = args.max_steps;
-  fleq.unit_roundoff = scalar_facts(options.scalar).unit_roundoff;
-  fleq.format = options.scalar;  // constants for this format; what it cannot hold is refused (exit 2)
+  fleq = fleq_options_at(fleq, options.scalar);
   fleq.decompose = args.decompose;
   fleq.keep_rows = args.trace && args.json;
   auto compiled = std::make_shared<const compile::fleq::CompiledFleq>(compile_program(program, fleq));

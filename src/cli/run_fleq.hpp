@@ -19,6 +19,11 @@ bool is_fleq_source(const ProgramSource& source);
 compile::LoopTarget fleq_loop_target(const isa::fleq::FleqProgram& program, const compile::FleqTargetOptions& options,
                                      std::shared_ptr<compile::RealErrorLog> log = nullptr);
 
+// `base` compiled as `run --scalar S` compiles it: S's unit roundoff and S itself as the
+// format (its constants, and what it cannot hold refused). The searches build every
+// candidate precision with it, so that each precision they report runs.
+compile::FleqTargetOptions fleq_options_at(compile::FleqTargetOptions base, const ScalarSpec& scalar);
+
 // `options`: the flags as run_command checked them. Returns the exit code.
 int run_fleq(const RunArgs& args, analysis::RunOptions options);
 

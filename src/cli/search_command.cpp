@@ -21,7 +21,6 @@
 #include "cli/run_fleq.hpp"
 #include "cli/run_limits.hpp"
 #include "compile/fleq/target.hpp"
-#include "core/scalar_facts.hpp"
 #include "isa/fleq/assembler.hpp"
 #include "compile/subleq/target.hpp"
 #include "report/grid_shard.hpp"
@@ -150,15 +149,12 @@ SearchProgram load_fleq(const SearchArgs& args, const ScalarSpec& scalar) {
   options.max_steps = args.max_steps;
   options.predictors = analysis::fleq_target_predictors;  // the predicted floor (analysis/fleq_floor.hpp)
   SearchProgram out{program->source, "", {}, {}};
-  options.unit_roundoff = scalar_facts(scalar).unit_roundoff;
-  out.target = fleq_loop_target(*program, options);  // refusals and the size limit: UsageError
+  out.target = fleq_loop_target(*program, fleq_options_at(options, scalar));  // refusals and the size limit: UsageError
   out.description = fmt::format("FLEQ, {} cells, {} instructions, n = {} columns, data tolerance {:g}", program->cell_count(),
                                 program->instruction_count(), out.target.compiled->layout.columns(), args.data_tolerance);
-  out.target_at = [program, options](const ScalarSpec& at) {
-    compile::FleqTargetOptions o = options;
-    o.unit_roundoff = scalar_facts(at).unit_roundoff;
-    return compile::fleq_target(*program, o);
-  };
+  // Each precision compiled as `run --scalar mpfr:P` compiles it (the same constants); a
+  // format the compiler refuses fails with the reason (analysis/detail/search_runner.hpp).
+  out.target_at = [program, options](const ScalarSpec& at) { return compile::fleq_target(*program, fleq_options_at(options, at)); };
   return out;
 }
 

@@ -4,7 +4,10 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
+#include <string>
+#include <vector>
 
 #include "report/json.hpp"
 
@@ -13,6 +16,12 @@ namespace loopcert::report {
 namespace {
 
 std::string decimal(const Rational& q) { return fmt::format("{:g}", to_double(q)); }
+
+// The compiler's reason when the probe's loop could not be built (the Runner's "compile"
+// divergence, as `run` refuses it with exit 2), else empty.
+std::string refused(const analysis::Probe& p) {
+  return p.divergence && p.divergence->field == "compile" ? "refused: " + p.divergence->detail : "";
+}
 
 nlohmann::json probe_json(const analysis::Probe& p) {
   nlohmann::json j{{"scalar", p.scalar.name()}, {"lambda", to_double(p.lambda)}, {"agree", p.agree},
@@ -23,8 +32,32 @@ nlohmann::json probe_json(const analysis::Probe& p) {
                              {"actual", p.divergence->actual}, {"detail", p.divergence->detail}};
   else
     j["first_divergence"] = nullptr;
+  if (const std::string why = refused(p); !why.empty()) j["refused"] = why;
   j["engine"] = p.engine;
   return j;
+}
+
+// The precisions whose loop could not be built, as "2..7" runs, and the reason at the
+// highest of them (the one nearest the precisions that were built).
+std::string refused_line(const std::vector<analysis::Probe>& runs) {
+  std::vector<long> bits;
+  std::string why;
+  long top = -1;
+  for (const auto& p : runs)
+    if (const std::string r = refused(p); !r.empty()) {
+      bits.push_back(p.scalar.precision);
+      if (p.scalar.precision > top) top = p.scalar.precision, why = r;
+    }
+  if (bits.empty()) return "";
+  std::sort(bits.begin(), bits.end());
+  std::string list;
+  for (std::size_t i = 0; i < bits.size();) {
+    std::size_t k = i;
+    while (k + 1 < bits.size() && bits[k + 1] == bits[k] + 1) ++k;
+    list += fmt::format("{}{}", list.empty() ? "" : ", ", k == i ? std::to_string(bits[i]) : fmt::format("{}..{}", bits[i], bits[k]));
+    i = k + 1;
+  }
+  return fmt::format("refused        mpfr:{} (counted as failing; at mpfr:{}: {})\n", list, top, why);
 }
 
 }  // namespace
@@ -69,6 +102,7 @@ std::string precision_text(const analysis::PrecisionSearch& s, const SearchConte
   } else {
     out += fmt::format("minimum        none: mpfr:{} already diverges\n", s.hi);
   }
+  out += refused_line(s.runs);
   if (!s.fails_above.empty() || !s.non_monotone.empty()) {
     std::string list;
     for (long b : s.non_monotone) list += fmt::format(" {}", b);
@@ -165,6 +199,7 @@ nlohmann::json grid_json(const analysis::GridSearch& s, const SearchContext& ctx
                      {"first_divergent_loop", c.divergence ? nlohmann::json(c.divergence->loop) : nlohmann::json(nullptr)},
                      {"field", c.divergence ? nlohmann::json(c.divergence->field) : nlohmann::json(nullptr)},
                      {"predicted", static_cast<bool>(s.predicted[i])}});
+    if (const std::string why = refused(c); !why.empty()) cells.back()["refused"] = why;
   }
   j["cells"] = cells;
   nlohmann::json pb = nlohmann::json::array();
