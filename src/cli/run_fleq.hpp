@@ -19,6 +19,9 @@ bool is_fleq_source(const ProgramSource& source);
 compile::LoopTarget fleq_loop_target(const isa::fleq::FleqProgram& program, const compile::FleqTargetOptions& options,
                                      std::shared_ptr<compile::RealErrorLog> log = nullptr);
 
+// --product-c C as c (C = 2^c); a UsageError naming the flag unless C is a power of two.
+int fleq_product_c_log2(const std::string& text);
+
 // `options`: the flags as run_command checked them. Returns the exit code.
 int run_fleq(const RunArgs& args, analysis::RunOptions options);
 
