@@ -10,16 +10,12 @@
 // Run from the source tree: build/bench_fleq_backprop --benchmark_out=reports/fleq_backprop.json
 #include <benchmark/benchmark.h>
 
-#include <cstdlib>
-#include <stdexcept>
-
 #include "analysis/lockstep.hpp"
 #include "compile/fleq/target.hpp"
 #include "core/mpfr_real.hpp"
 #include "core/scalar_facts.hpp"
 #include "core/scalar_name.hpp"
-#include "isa/fleq/assembler.hpp"
-#include "tf/transformer.hpp"
+#include "fleq_setup.hpp"
 
 using namespace loopcert;
 namespace cf = loopcert::compile::fleq;
@@ -30,10 +26,7 @@ namespace {
 constexpr std::int64_t kFullSteps = 5737;   // 100 epochs
 constexpr std::int64_t kPrefixSteps = 570;  // 10 epochs, for mpfr:128
 
-fq::FleqProgram backprop() {
-  const char* root = std::getenv("LOOPCERT_SOURCE_DIR");
-  return fq::load_fq(std::string(root ? root : ".") + "/examples/fleq/icl/backprop_221.fq");
-}
+fq::FleqProgram backprop() { return bench::fleq_example("icl/backprop_221.fq"); }
 
 void lockstep(benchmark::State& state, const std::string& scalar, std::int64_t steps) {
   const fq::FleqProgram p = backprop();
@@ -62,10 +55,10 @@ template <class T>
 void loops_only(benchmark::State& state, double u, std::int64_t loops) {
   const fq::FleqProgram p = backprop();
   const cf::CompiledFleq compiled = cf::compile_fleq(p, {u});
-  auto tf = instantiate<T>(compiled.loop, AttentionMode::Softmax);
+  auto loop = bench::fleq_loop_at<T>(compiled);
   for (auto _ : state) {
-    Matrix<T> X = to_scalar<T>(compiled.X0);
-    for (std::int64_t t = 0; t < loops; ++t) tf.apply_loop(X);
+    Matrix<T> X = loop.X;  // the first punchcard again
+    for (std::int64_t t = 0; t < loops; ++t) loop.tf.apply_loop(X);
     benchmark::DoNotOptimize(X.data());
   }
   state.counters["loops"] = static_cast<double>(loops);

@@ -8,9 +8,15 @@
 //     bounds per instruction times the exact machine's response), and what limits it.
 // Counters: loops, measured (-1: the run diverged or the compiler refused; the label
 // says why), predicted, amplification, product_C_log2, read_lambda.
-// Sweeps at double (`/sweep u=2^-K`): the weights compiled for another unit roundoff, so
-// the products' C (C ~ u^(-1/3)) and the addressing temperature (~ ln(1/u)) move while
-// the arithmetic stays double's.
+// Sweeps at double, the arithmetic double's throughout:
+//   - `sweep/P/double/u=2^-K`: the weights compiled for another unit roundoff, so the
+//     products' C (C ~ u^(-1/3)) and the addressing temperature (~ ln(1/u)) move together;
+//   - `sweep_c/P/double/step=K`: the products' C set to 2^K times the compiler's
+//     (compile::fleq::ConstantOverrides::product_c_log2, `run --product-c`), the
+//     temperatures the compiler's;
+//   - `sweep_lambda/P/double/step=D`: the read temperature set to the compiler's + D
+//     (ConstantOverrides::lambda, `run --lambda`; the write's moves with it), C the compiler's.
+//   The prediction is made for the same constants (the same compiled program).
 // backprop_221 runs its first 570 steps (10 epochs) everywhere but at double, float and
 // long double (all 5737): the label says which.
 // Run from the source tree: build/bench_fleq_floors --benchmark_out=reports/fleq_floors.json
@@ -30,19 +36,14 @@
 #include "core/scalar_dispatch.hpp"
 #include "core/scalar_facts.hpp"
 #include "core/scalar_name.hpp"
+#include "fleq_setup.hpp"
 #include "isa/fleq/assembler.hpp"
-#include "tf/transformer.hpp"
 
 using namespace loopcert;
 namespace cf = loopcert::compile::fleq;
 namespace fq = loopcert::isa::fleq;
 
 namespace {
-
-std::string root() {
-  const char* r = std::getenv("LOOPCERT_SOURCE_DIR");
-  return std::string(r ? r : ".") + "/examples/fleq/";
-}
 
 // x as an exact rational: MPFR's own, or a sum of doubles (each the remainder rounded to
 // double: exact for long double and float128, whose remainders are representable).
@@ -79,8 +80,7 @@ Measured measure(const fq::FleqProgram& p, const cf::CompiledFleq& c, std::int64
   const fq::RunResult ref = fq::run_fleq_machine(p, max_steps, {}, true);
   Measured m;
   if (ref.error) return m.why = "the machine left its domain", m;
-  auto tf = instantiate<T>(c.loop, AttentionMode::Softmax);
-  Matrix<T> X = to_scalar<T>(c.X0);
+  auto [tf, X] = bench::fleq_loop_at<T>(c);
   const std::int64_t loops = ref.halted ? ref.steps + 1 : ref.steps;
   Matrix<double> D(X.rows(), X.cols());
   for (std::int64_t t = 1; t <= loops; ++t) {
@@ -110,12 +110,30 @@ Measured measure(const fq::FleqProgram& p, const cf::CompiledFleq& c, std::int64
   return m;
 }
 
-void floor_benchmark(benchmark::State& state, const std::string& program, const std::string& scalar, double compile_u) {
-  const fq::FleqProgram p = fq::load_fq(root() + program);
+// What a benchmark sets of the weights beyond its scalar (the sweeps above).
+struct Variant {
+  double compile_u = 0;                 // the weights' unit roundoff (0: the scalar's)
+  std::optional<int> c_step;            // C = 2^step times the compiler's
+  std::optional<Rational> lambda_step;  // the read temperature = the compiler's + step
+};
+
+// The compile options of a variant: the compiler's constants at u, then the steps from them.
+cf::CompileOptions variant_options(const fq::FleqProgram& p, double u, const Variant& v) {
+  cf::CompileOptions o;
+  o.unit_roundoff = u;
+  if (!v.c_step && !v.lambda_step) return o;
+  const cf::FleqConstants base = cf::compile_fleq(p, o).constants;
+  if (v.c_step) o.overrides.product_c_log2 = base.product_scale_log2 + *v.c_step;
+  if (v.lambda_step) o.overrides.lambda = base.read_lambda + *v.lambda_step;
+  return o;
+}
+
+void floor_benchmark(benchmark::State& state, const std::string& program, const std::string& scalar, const Variant& v) {
+  const fq::FleqProgram p = bench::fleq_example(program);
   const ScalarSpec spec = parse_scalar(scalar);
   const bool prefix = program == "icl/backprop_221.fq" && scalar != "double" && scalar != "float" && scalar != "long-double";
   const std::int64_t max_steps = prefix ? 570 : 100000;
-  const double u = compile_u > 0 ? compile_u : scalar_facts(spec).unit_roundoff;
+  const double u = v.compile_u > 0 ? v.compile_u : scalar_facts(spec).unit_roundoff;
   std::string label = prefix ? "570 steps" : "all steps";
   Measured m;
   analysis::FleqFloor f;
@@ -123,7 +141,7 @@ void floor_benchmark(benchmark::State& state, const std::string& program, const 
   std::string refused;
   for (auto _ : state) {
     try {
-      c = cf::compile_fleq(p, {u});
+      c = cf::compile_fleq(p, variant_options(p, u, v));
     } catch (const std::exception& e) {
       refused = e.what();
       continue;
@@ -148,7 +166,9 @@ void floor_benchmark(benchmark::State& state, const std::string& program, const 
   state.counters["amplification"] = f.amplification;
   state.counters["largest_bound"] = f.largest_bound;
   state.counters["product_C_log2"] = c->constants.product_scale_log2;
+  state.counters["matmul_C_log2"] = c->constants.matmul_scale_log2;
   state.counters["read_lambda"] = to_double(c->constants.read_lambda);
+  state.counters["write_lambda"] = to_double(c->constants.write_lambda);
   state.SetLabel(label + "; limit=" + analysis::floor_channel_name(f.limit) + (m.why.empty() ? "" : "; " + m.why) +
                  (f.reason.empty() ? "" : "; prediction: " + f.reason));
 }
@@ -160,6 +180,11 @@ std::vector<std::string> split(const char* env, const std::string& fallback) {
   return out;
 }
 
+// The sweeps' steps: C / 4 .. 4 C, and the read temperature from 12 below the compiler's
+// (where the leak, about 2 (n - 1) e^(-2 lambda) G, passes the products' floor) to 4 above.
+constexpr int kCSteps[] = {-2, -1, 0, 1, 2};
+constexpr int kLambdaSteps[] = {-12, -8, -4, -2, 0, 4};
+
 // LOOPCERT_FLOOR_PROGRAMS / LOOPCERT_FLOOR_SCALARS (comma-separated) narrow the table.
 const bool registered = [] {
   const auto programs = split(std::getenv("LOOPCERT_FLOOR_PROGRAMS"),
@@ -169,13 +194,16 @@ const bool registered = [] {
   const auto scalars = split(std::getenv("LOOPCERT_FLOOR_SCALARS"), "float,double,long-double,float128,mpfr:24,mpfr:32,mpfr:64,mpfr:128,mpfr:256,bf16,fp16,tf32");
   for (const auto& program : programs) {
     for (const auto& scalar : scalars)
-      benchmark::RegisterBenchmark(("floor/" + program + "/" + scalar).c_str(), [=](benchmark::State& s) { floor_benchmark(s, program, scalar, 0); })
+      benchmark::RegisterBenchmark(("floor/" + program + "/" + scalar).c_str(), [=](benchmark::State& s) { floor_benchmark(s, program, scalar, {}); })
           ->Iterations(1)->Unit(benchmark::kSecond);
     if (program == "icl/backprop_221.fq") continue;
-    for (int k : {40, 46, 60, 64})
-      benchmark::RegisterBenchmark(("sweep/" + program + "/double/u=2^-" + std::to_string(k)).c_str(),
-                                   [=](benchmark::State& s) { floor_benchmark(s, program, "double", std::ldexp(1.0, -k)); })
+    auto sweep = [&](const std::string& name, const Variant& v) {
+      benchmark::RegisterBenchmark(name.c_str(), [=](benchmark::State& s) { floor_benchmark(s, program, "double", v); })
           ->Iterations(1)->Unit(benchmark::kSecond);
+    };
+    for (int k : {40, 46, 60, 64}) sweep("sweep/" + program + "/double/u=2^-" + std::to_string(k), {std::ldexp(1.0, -k), {}, {}});
+    for (int k : kCSteps) sweep("sweep_c/" + program + "/double/step=" + std::to_string(k), {0, k, {}});
+    for (int d : kLambdaSteps) sweep("sweep_lambda/" + program + "/double/step=" + std::to_string(d), {0, {}, Rational(d)});
   }
   return true;
 }();

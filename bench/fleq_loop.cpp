@@ -7,15 +7,10 @@
 // Run from the source tree: build/bench_fleq_loop --benchmark_out=reports/fleq_loop.json
 #include <benchmark/benchmark.h>
 
-#include <cstdlib>
-#include <fstream>
-#include <stdexcept>
-#include <sstream>
-
 #include "compile/fleq/compiler.hpp"
 #include "core/mpfr_real.hpp"
+#include "fleq_setup.hpp"
 #include "isa/fleq/assembler.hpp"
-#include "tf/transformer.hpp"
 
 using namespace loopcert;
 namespace cf = loopcert::compile::fleq;
@@ -23,17 +18,7 @@ namespace fq = loopcert::isa::fleq;
 
 namespace {
 
-// The example itself, from the source tree: scripts/bench.sh runs from its root, or
-// LOOPCERT_SOURCE_DIR names it.
-std::string newton_a4_source() {
-  const char* root = std::getenv("LOOPCERT_SOURCE_DIR");
-  const std::string path = std::string(root ? root : ".") + "/examples/fleq/linalg/newton_a4.fq";
-  std::ifstream in(path);
-  if (!in) throw std::runtime_error("bench_fleq_loop: cannot read " + path + " (run from the source tree or set LOOPCERT_SOURCE_DIR)");
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+std::string newton_a4_source() { return bench::fleq_example_text("linalg/newton_a4.fq"); }
 
 // newton_a4 with `idle` extra 4x4 cells declared before its statements (never read or
 // written: they only widen the punchcard, as a larger program's memory would).
@@ -56,11 +41,10 @@ fq::FleqProgram program_with_columns(int columns) {
 template <class T>
 void loop_benchmark(benchmark::State& state, const fq::FleqProgram& p, double u) {
   const cf::CompiledFleq compiled = cf::compile_fleq(p, {u});
-  auto tf = instantiate<T>(compiled.loop, AttentionMode::Softmax);
-  Matrix<T> X = to_scalar<T>(compiled.X0);
+  auto loop = bench::fleq_loop_at<T>(compiled);
   for (auto _ : state) {
-    tf.apply_loop(X);  // past the halt the punchcard is a fixed point; the work per loop is the same
-    benchmark::DoNotOptimize(X.data());
+    loop.tf.apply_loop(loop.X);  // past the halt the punchcard is a fixed point; the work per loop is the same
+    benchmark::DoNotOptimize(loop.X.data());
   }
   state.counters["loops_per_s"] = benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
   state.counters["rows"] = compiled.layout.rows();

@@ -1,5 +1,6 @@
 // libFuzzer target: the values of real-valued flags (core/real_flag.hpp), the search
-// flags' ranges (core/range_flag.hpp: --bits LO..HI, --lambda A..B:STEP) and the ranges
+// flags' ranges (core/range_flag.hpp: --bits LO..HI, --lambda A..B:STEP, run's
+// --product-c power of two) and the ranges
 // LO..HI of functions (approx::parse_range, then the target's own checks for each). A
 // real that is accepted is a normal double or 0 and reads back from its exact text; a
 // range that is accepted for a function is non-empty and within the lemma's limits;
@@ -42,6 +43,13 @@ void check_search_ranges(const std::string& text) {
     if (!(r.a > 0 && r.a <= r.b && r.step > 0) || (r.b - r.a) / r.step > 999) std::abort();
   } catch (const std::invalid_argument& e) {
     if (!names(e, "--lambda")) std::abort();
+  }
+  try {  // run --product-c: an accepted value is exactly 2^c
+    const int c = loopcert::parse_power_of_two_flag("--product-c", text, "the test");
+    const loopcert::Rational q = loopcert::parse_real_flag("--product-c", text);
+    if (q != (c >= 0 ? loopcert::Rational(loopcert::BigInt(1) << c) : loopcert::Rational(1, loopcert::BigInt(1) << -c))) std::abort();
+  } catch (const std::invalid_argument& e) {
+    if (!names(e, "--product-c")) std::abort();
   }
 }
 

@@ -7,7 +7,9 @@
 
 Table 1: per program, loops and at each scalar "measured (predicted)" final error, and
 what limits the prediction at double. Table 2: the sweeps at double (weights compiled
-for another unit roundoff: the products' C and the read temperature move)."""
+for another unit roundoff: the products' C and the read temperature move). Tables 3 and
+4: at double, the products' C alone (2^K times the compiler's), then the read
+temperature alone (the compiler's + D), "measured (predicted, what limits it)"."""
 import json
 import re
 import sys
@@ -38,7 +40,7 @@ def text_runs(paths):
     runs = []
     for path in paths:
         for line in open(path):
-            if not (line.startswith("floor/") or line.startswith("sweep/")):
+            if not line.startswith(("floor/", "sweep/", "sweep_c/", "sweep_lambda/")):
                 continue
             words = line.split()
             record, label = {"name": words[0]}, []
@@ -69,7 +71,7 @@ def main(args):
         runs += [r for r in text_runs([a for a in args[1:] if not a.endswith(".json")]) if r["name"] not in by_name]
     else:
         runs = json.load(open(args[0]))["benchmarks"]
-    table, sweeps, scalars, programs = {}, [], [], []
+    table, sweeps, scalars, programs, steps = {}, [], [], [], {}
     for r in runs:
         name = r["name"].split("/iterations")[0]
         label = r.get("label", "")
@@ -83,6 +85,10 @@ def main(args):
                 programs.append(program)
         elif parts[0] == "sweep":
             sweeps.append(("/".join(parts[1:3]), parts[4], r))
+        elif parts[0] in ("sweep_c", "sweep_lambda"):
+            step = int(parts[4].split("=")[1])
+            kind = steps.setdefault(parts[0], {})
+            kind.setdefault("/".join(parts[1:3]), {})[step] = r
 
     def cell(r):
         if r is None:
@@ -111,6 +117,41 @@ def main(args):
         lam = f"{r['read_lambda']:g}" if "read_lambda" in r else "-"
         measured = cell(r).split(" (")[0]
         print(f"| {p.replace('.fq', '')} | {u[2:]} | {c} | {lam} | {measured} | {fmt(r.get('predicted', -1))} |")
+    step_table(steps.get("sweep_c", {}), "C = 2^c", "product_C_log2", lambda k: c_step_name(k), lambda x: f"2^{int(x)}")
+    step_table(steps.get("sweep_lambda", {}), "read lambda", "read_lambda", lambda d: f"{d:+d}" if d else "lambda", lambda x: f"{x:g}")
+
+
+def c_step_name(k):
+    return "C" if k == 0 else (f"{2 ** k}C" if k > 0 else f"C/{2 ** -k}")
+
+
+def limit_of(r):
+    m = re.search(r"limit=([^;]*)", r.get("label", ""))
+    return m.group(1) if m and r.get("predicted", -1) >= 0 else None
+
+
+def step_table(by_program, what, counter, step_name, value):
+    """One row per program, one column per step: "measured (predicted, limit)"; the
+    compiler's own constant (step 0) in the second column."""
+    if not by_program:
+        return
+    all_steps = sorted({k for runs in by_program.values() for k in runs})
+    print()
+    print(f"| program | {what} (compiler's) | " + " | ".join(step_name(k) for k in all_steps) + " |")
+    print("|" + " --- |" * (len(all_steps) + 2))
+    for p, runs in by_program.items():
+        base = runs.get(0, {})
+        row = [p.replace(".fq", ""), value(base[counter]) if counter in base else "-"]
+        for k in all_steps:
+            r = runs.get(k)
+            if r is None or "refused" in r.get("label", ""):
+                row.append("-" if r is None else "refused")
+            elif r.get("measured", -1) < 0:
+                row.append("diverged")
+            else:
+                limit = limit_of(r)
+                row.append(f"{fmt(r['measured'])} ({fmt(r.get('predicted', -1))}{', ' + limit if limit else ''})")
+        print("| " + " | ".join(row) + " |")
 
 
 if __name__ == "__main__":

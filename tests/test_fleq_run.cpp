@@ -136,9 +136,7 @@ TEST_CASE("run P.fq: refused programs and flags exit 2 with the reason", "[fleq]
   const auto exact = run_cli("run examples/fleq/subleq/divmod.fq --scalar exact");
   CHECK(exact.status == 2);
   CHECK(exact.err.find("irrational") != std::string::npos);
-  const auto lambda = run_cli("run examples/fleq/subleq/divmod.fq --lambda 4");
-  CHECK(lambda.status == 2);
-  CHECK(lambda.err.find("--lambda") != std::string::npos);
+  // --lambda and --product-c set the loop's constants (tests/test_fleq_run_overrides.cpp).
 }
 
 // At double newton_a3's real error is ~1e-9 (README, the FLEQ transformer's table): a

@@ -117,3 +117,21 @@ TEST_CASE("search: --bits, --lambda, --resolution refusals name the flag before 
   INFO(ok.err);
   CHECK(ok.status == 0);
 }
+
+TEST_CASE("range flags: run's --product-c takes a power of two in the one number syntax", "[flags][core]") {
+  CHECK(loopcert::parse_power_of_two_flag("--product-c", "1048576", "why") == 20);
+  CHECK(loopcert::parse_power_of_two_flag("--product-c", "1/4", "why") == -2);
+  CHECK(loopcert::parse_power_of_two_flag("--product-c", "1", "why") == 0);
+  CHECK(loopcert::parse_power_of_two_flag("--product-c", "0.125", "why") == -3);
+  for (const std::string bad : {"3", "3/4", "0", "-2", "0x10", "2^20", "1e999", ""}) {
+    const std::string why = message_of<std::invalid_argument>([&] { loopcert::parse_power_of_two_flag("--product-c", bad, "why"); });
+    INFO(bad << ": " << why);
+    CHECK(why.rfind("--product-c", 0) == 0);
+  }
+  // The flag is checked before the program is read, and a SUBLEQ program is refused it.
+  const auto early = run_cli("run missing.fq --product-c 3");
+  INFO(early.err);
+  CHECK(early.status == 2);
+  CHECK(early.err.find("--product-c '3': not a power of two") != std::string::npos);
+  CHECK(early.err.find("missing.fq") == std::string::npos);
+}

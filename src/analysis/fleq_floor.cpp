@@ -185,9 +185,10 @@ FleqFloor predict_fleq_floor(const fq::FleqProgram& program, const compile::fleq
   return out;
 }
 
-FleqFloor predict_fleq_floor_at(const fq::FleqProgram& program, double u, std::int64_t max_steps) {
+FleqFloor predict_fleq_floor_at(const fq::FleqProgram& program, double u, std::int64_t max_steps, const compile::fleq::ConstantOverrides& overrides) {
   compile::fleq::CompileOptions c;
   c.unit_roundoff = u;
+  c.overrides = overrides;
   return predict_fleq_floor(program, compile::fleq::compile_fleq(program, c), {max_steps, u, 1});
 }
 

@@ -61,8 +61,11 @@ std::vector<double> fleq_fit_error_estimates(const compile::fleq::CompiledFleq& 
 FleqFloor predict_fleq_floor(const isa::fleq::FleqProgram& program, const compile::fleq::CompiledFleq& compiled,
                              const FleqFloorOptions& options);
 
-// The same after compiling the program for unit roundoff u (the scalar's constants).
-FleqFloor predict_fleq_floor_at(const isa::fleq::FleqProgram& program, double u, std::int64_t max_steps);
+// The same after compiling the program for unit roundoff u (the scalar's constants), with
+// the product's C and the temperature set by `overrides` where it sets them (run's
+// --product-c and --lambda; the floors' sweeps).
+FleqFloor predict_fleq_floor_at(const isa::fleq::FleqProgram& program, double u, std::int64_t max_steps,
+                                const compile::fleq::ConstantOverrides& overrides = {});
 
 // The FLEQ target's precision predictors (compile::FleqTargetOptions::predictors): a
 // precision or scalar is predicted to agree when the predicted floor at its unit

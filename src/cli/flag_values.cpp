@@ -24,6 +24,14 @@ Rational positive_flag(const std::string& flag, const std::string& text) {
   }
 }
 
+int power_of_two_flag(const std::string& flag, const std::string& text, const std::string& why) {
+  try {
+    return parse_power_of_two_flag(flag, text, why);
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(e.what());
+  }
+}
+
 void check_range_flag(const std::string& flag, const Rational& lo, const Rational& hi, const std::string& text) {
   try {
     check_normal_double(flag, lo, text);

@@ -9,6 +9,8 @@ namespace loopcert::cli {
 
 // Exact, > 0, a normal double (core/real_flag.hpp). Throws UsageError naming `flag`.
 Rational positive_flag(const std::string& flag, const std::string& text);
+// A power of two 2^c, returned as c (core/range_flag.hpp). Throws UsageError naming `flag`.
+int power_of_two_flag(const std::string& flag, const std::string& text, const std::string& why);
 // Any real in parse_real_flag's syntax and range. Throws UsageError naming `flag`.
 Rational real_flag(const std::string& flag, const std::string& text);
 // Both ends of a range LO..HI must be normal doubles or 0. Throws UsageError naming `flag`.

@@ -44,6 +44,7 @@ analysis::RunOptions check_flags(const RunArgs& args) {
   }
   if (!scalar_facts(options.scalar).runnable) throw UsageError("--scalar: " + scalar_facts(options.scalar).not_runnable);
   if (!args.lambda.empty()) options.lambda = positive_flag("--lambda", args.lambda);
+  if (!args.product_c.empty()) fleq_product_c_log2(args.product_c);
   options.max_steps = args.max_steps;
   options.threads = args.threads;
   options.trace = args.trace;
@@ -92,6 +93,7 @@ int run_machine(const isa::SubleqProgram& program, const RunArgs& args) {
 int run(const RunArgs& args) {
   analysis::RunOptions options = check_flags(args);
   if (is_fleq_source(args.source)) return run_fleq(args, std::move(options));
+  if (!args.product_c.empty()) throw UsageError("--product-c: the constant of FLEQ's product heads; a SUBLEQ program has none");
   const isa::SubleqProgram program = load_program(args.source);
   if (args.machine_only) return run_machine(program, args);
   check_transformer_size(program);

@@ -16,7 +16,8 @@ namespace loopcert::cli {
 struct RunArgs {
   ProgramSource source;
   std::string scalar = "double";
-  std::string lambda;  // empty: the target's default
+  std::string lambda;  // empty: the target's default (FLEQ: the compiler's read temperature)
+  std::string product_c;  // FLEQ's product constant C, a power of two; empty: the compiler's
   std::int64_t max_steps = 100000;
   int threads = 1;
   double tolerance = 0.25;

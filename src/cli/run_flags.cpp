@@ -17,7 +17,10 @@ void add_run_command(CLI::App& app, Handler& handler) {
   run_cmd->add_option("--layout", args->source.layout, "official CSV layout s,m,n,N");
   run_cmd->add_option("--scalar", args->scalar, "scalar type: " + scalar_names_help() + " (exact: rationals, hardmax)")->capture_default_str();
   run_cmd->add_option("--lambda", args->lambda,
-                      "softmax temperature, exact decimal or fraction (default: the smallest on a 0.5 grid that the bounds certify)");
+                      "softmax temperature, exact decimal or fraction (default: the smallest on a 0.5 grid that the bounds certify; "
+                      ".fq: the read temperature, default the compiler's)");
+  run_cmd->add_option("--product-c", args->product_c,
+                      ".fq: the product heads' constant C, a power of two such as 1048576 (default: the compiler's, in --json constants)");
   run_cmd->add_option("--max-steps", args->max_steps, "stop after this many reference steps")->capture_default_str();
   run_cmd->add_option("--threads", args->threads, "threads for a head's query rows (the same results at any count)")->capture_default_str();
   run_cmd->add_option("--tolerance", args->tolerance, "decode tolerance: an entry is a bit only within this of +-1")->capture_default_str();

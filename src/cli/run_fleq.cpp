@@ -4,6 +4,7 @@
 
 #include <iostream>
 
+#include "cli/flag_values.hpp"
 #include "cli/progress.hpp"
 #include "cli/run_fleq_theorem.hpp"
 #include "cli/run_limits.hpp"
@@ -25,8 +26,6 @@ namespace fq = isa::fleq;
 void check_fleq_flags(const RunArgs& args, const ScalarSpec& scalar) {
   if (!args.source.cmds.empty() || !args.source.mem.empty() || !args.source.layout.empty())
     throw UsageError("--cmds/--mem/--layout are SUBLEQ's official CSV format; a .fq program is given alone");
-  if (!args.lambda.empty())
-    throw UsageError("--lambda: a FLEQ loop's temperatures are chosen by the compiler from .bound, n and the scalar (FLEQ.md section 4)");
   if (args.tolerance != RunArgs{}.tolerance)
     throw UsageError("--tolerance: FLEQ decodes .int cells and pc bits within 1/4 (compile/fleq/compiler.hpp); real cells use --data-tolerance");
   if (args.decompose && args.machine_only) throw UsageError("--decompose compares the transformer with the machines; --machine-only runs no transformer");
@@ -42,18 +41,32 @@ int run_machine_only(const fq::FleqProgram& program, const RunArgs& args) {
   return run.error ? kCheckFailed : kSuccess;
 }
 
-compile::fleq::CompiledFleq compile_program(const fq::FleqProgram& program, const compile::FleqTargetOptions& options) {
+// `flags`: the --lambda / --product-c that set `overrides`, named in a refusal.
+compile::fleq::CompiledFleq compile_program(const fq::FleqProgram& program, const compile::FleqTargetOptions& options,
+                                            const compile::fleq::ConstantOverrides& overrides = {}, const std::string& flags = "") {
   compile::fleq::CompileOptions c;
   c.unit_roundoff = options.unit_roundoff;
   c.function_terms = options.function_terms;
   c.format = options.format;
+  c.overrides = overrides;
   try {
     return compile::fleq::compile_fleq(program, c);
   } catch (const std::invalid_argument& ex) {
     // The compiler's reasons name file:line already (an unsupported instruction); others get the file.
     const std::string why = ex.what();
-    throw UsageError((why.rfind(program.source + ":", 0) == 0 ? why : program.source + ": " + why) + " (cannot build the FLEQ transformer)");
+    throw UsageError((why.rfind(program.source + ":", 0) == 0 ? why : program.source + ": " + why) + " (cannot build the FLEQ transformer" +
+                     (flags.empty() ? "" : " with " + flags) + ")");
   }
+}
+
+// --product-c and --lambda as the compiler's overrides (the loop theorem judges them), and
+// as the text a refusal names them by.
+std::pair<compile::fleq::ConstantOverrides, std::string> overrides_of(const RunArgs& args, const Rational& lambda) {
+  compile::fleq::ConstantOverrides o;
+  std::string flags;
+  if (!args.lambda.empty()) o.lambda = lambda, flags = "--lambda " + args.lambda;
+  if (!args.product_c.empty()) o.product_c_log2 = fleq_product_c_log2(args.product_c), flags += (flags.empty() ? "" : " ") + ("--product-c " + args.product_c);
+  return {o, flags};
 }
 
 void check_columns(const fq::FleqProgram& program, const compile::LoopTarget& target) {
@@ -88,6 +101,10 @@ void check_memory(const fq::FleqProgram& program, const compile::LoopTarget& tar
 
 }  // namespace
 
+int fleq_product_c_log2(const std::string& text) {
+  return power_of_two_flag("--product-c", text, "the product heads hold 1/C and C/2 exactly only for C = 2^c");
+}
+
 bool is_fleq_source(const ProgramSource& source) {
   return source.path.size() > 3 && source.path.compare(source.path.size() - 3, 3, ".fq") == 0;
 }
@@ -116,7 +133,8 @@ int run_fleq(const RunArgs& args, analysis::RunOptions options) {
   fleq = fleq_options_at(fleq, options.scalar);
   fleq.decompose = args.decompose;
   fleq.keep_rows = args.trace && args.json;
-  auto compiled = std::make_shared<const compile::fleq::CompiledFleq>(compile_program(program, fleq));
+  const auto [overrides, flags] = overrides_of(args, options.lambda);
+  auto compiled = std::make_shared<const compile::fleq::CompiledFleq>(compile_program(program, fleq, overrides, flags));
   auto log = std::make_shared<compile::RealErrorLog>();
   const compile::LoopTarget target = compile::fleq_target(program, compiled, fleq, log);
   check_columns(program, target);
@@ -144,6 +162,7 @@ int run_fleq(const RunArgs& args, analysis::RunOptions options) {
   fleq_verdict(theorem, program, *log, r);
 
   report::RunContext c = report::fleq_run_context(program, target, theorem, args.trace && args.json);
+  c.lambda_default = !overrides.lambda;
   const report::FleqRunExtras extras{*log, compiled->constants, args.data_tolerance, &theorem};
   if (args.json) std::cout << report::fleq_run_json(r, c, extras).dump(2) << "\n";
   else std::cout << report::fleq_run_text(r, c, extras);

@@ -23,6 +23,8 @@ compile::LoopTarget fleq_loop_target(const isa::fleq::FleqProgram& program, cons
 // format (its constants, and what it cannot hold refused). The searches build every
 // candidate precision with it, so that each precision they report runs.
 compile::FleqTargetOptions fleq_options_at(compile::FleqTargetOptions base, const ScalarSpec& scalar);
+// --product-c C as c (C = 2^c); a UsageError naming the flag unless C is a power of two.
+int fleq_product_c_log2(const std::string& text);
 
 // `options`: the flags as run_command checked them. Returns the exit code.
 int run_fleq(const RunArgs& args, analysis::RunOptions options);

@@ -88,6 +88,7 @@ report::FleqTheorem evaluate(const fq::FleqProgram& program, const cf::CompiledF
   t.scalar = scalar.name();
   t.u = facts.unit_roundoff;
   t.fits = std::move(fits);
+  t.overrides = compiled.constants.overrides;
   const bounds::FleqLoopConstants k = constants_at(program, compiled, facts, t.fits);
   t.lemma_f = bounds::fleq_fetch_copy_exact(k, t.u);
   t.controller = bounds::fleq_controller_bound(k, t.u);
@@ -108,18 +109,20 @@ report::FleqTheorem evaluate(const fq::FleqProgram& program, const cf::CompiledF
 }
 
 // The smallest MPFR precision (of a few steps up to 1024 bits) at which the program,
-// compiled for it, meets every condition that depends on the scalar alone.
+// compiled for it (with the run's overrides), meets every condition that depends on the scalar alone.
 std::string needed_precision(const fq::FleqProgram& program, const report::FleqTheorem& at) {
   const int have = scalar_facts(parse_scalar(at.scalar)).precision;
   for (int bits : {24, 32, 53, 64, 80, 113, 128, 192, 256, 384, 512, 768, 1024}) {
     if (bits <= have) continue;
     cf::CompileOptions options;
     options.unit_roundoff = std::ldexp(1.0, -bits);
+    options.overrides = at.overrides;
     try {
       const cf::CompiledFleq c = cf::compile_fleq(program, options);
       report::FleqTheorem t = evaluate(program, c, ScalarSpec{ScalarKind::Mpfr, bits}, certified_fits(c));
       for (std::size_t i = 0; i < t.instructions.size(); ++i) t.instructions[i].count = at.instructions[i].count;
-      if (static_fails(t, program, true).empty()) return fmt::format("--scalar mpfr:{} (the program compiled for u = 2^-{})", bits, bits);
+      if (static_fails(t, program, true).empty())
+        return fmt::format("--scalar mpfr:{} (the program compiled for u = 2^-{}{})", bits, bits, at.overrides.any() ? ", the same --lambda/--product-c" : "");
     } catch (const std::invalid_argument&) {
       continue;
     }

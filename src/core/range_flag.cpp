@@ -55,6 +55,14 @@ Rational parse_positive_flag(const std::string& flag, const std::string& text) {
   return q;
 }
 
+int parse_power_of_two_flag(const std::string& flag, const std::string& text, const std::string& why) {
+  const Rational q = parse_positive_flag(flag, text);
+  auto power = [](const BigInt& x) { return (x & (x - 1)) == 0; };  // x > 0
+  if (!power(numerator(q)) || !power(denominator(q))) throw refused(flag, text, "not a power of two (" + why + ")");
+  using boost::multiprecision::msb;
+  return static_cast<int>(msb(numerator(q))) - static_cast<int>(msb(denominator(q)));
+}
+
 SteppedRange parse_stepped_range_flag(const std::string& flag, const std::string& text, long max_values, const std::string& limit) {
   const auto dots = text.find("..");
   const auto colon = text.find(':');

@@ -26,6 +26,10 @@ IntegerRange parse_integer_range_flag(const std::string& flag, const std::string
 // A real in parse_real_flag's syntax that is > 0.
 Rational parse_positive_flag(const std::string& flag, const std::string& text);
 
+// A positive power of two 2^c in parse_real_flag's syntax (1048576, 1/4), as c: "FLAG
+// '3': not a power of two". `why` says what needs it, for the message.
+int parse_power_of_two_flag(const std::string& flag, const std::string& text, const std::string& why);
+
 // "A..B:STEP" with positive reals A <= B and STEP, at most `max_values` values A, A + STEP,
 // ... up to B (counted before any is listed: a tiny STEP would otherwise fill memory).
 struct SteppedRange {

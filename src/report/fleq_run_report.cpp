@@ -27,6 +27,9 @@ json constants_json(const compile::fleq::FleqConstants& k, const FleqTheorem* t)
          {"hadamard_scale_log2", k.hadamard_scale_log2}, {"read_error", number(k.read_error)},
          {"write_error", number(k.write_error)}, {"product_error", number(k.product_error)}};
   j["functions"] = t ? fleq_fits_json(t->fits) : json::array();
+  if (const auto& o = k.overrides; o.any())  // run --product-c / --lambda (absent otherwise: the default JSON is unchanged)
+    j["overrides"] = {{"product_c_log2", o.product_c_log2 ? json(*o.product_c_log2) : json(nullptr)},
+                      {"lambda", o.lambda ? json(to_string(*o.lambda)) : json(nullptr)}};
   return j;
 }
 

@@ -54,6 +54,7 @@ struct FleqTheorem {
   double stored_max = 0;          // observed largest stored real entry
   std::vector<FleqFitReport> fits;
   std::vector<FleqInstructionReport> instructions;
+  compile::fleq::ConstantOverrides overrides;  // the compiled constants' (run --product-c / --lambda)
   // The verdict after the run.
   bool certified = false;
   std::vector<std::string> fails;  // each condition that does not hold

@@ -51,6 +51,20 @@ void cap_product_scales(FleqConstants& c, int n, double G, const ScalarFacts& f)
   c.matmul_scale_log2 = std::min(c.matmul_scale_log2, largest_product_scale_log2(n, G, f));
 }
 
+// CompileOptions::overrides on the compiler's constants: every product family moved by
+// the same factor, the write temperature by the read's change (at least to the read's).
+void apply_overrides(FleqConstants& c, const ConstantOverrides& o) {
+  c.overrides = o;
+  if (o.product_c_log2) {
+    const int shift = *o.product_c_log2 - c.product_scale_log2;
+    for (int* s : {&c.product_scale_log2, &c.transpose_scale_log2, &c.hadamard_scale_log2, &c.matmul_scale_log2}) *s += shift;
+  }
+  if (o.lambda) {
+    c.write_lambda = *o.lambda + std::max(Rational(0), Rational(c.write_lambda - c.read_lambda));
+    c.read_lambda = c.controller.lambda = *o.lambda;
+  }
+}
+
 }  // namespace
 
 FleqConstants fleq_constants(const isa::fleq::FleqProgram& program, const Layout& layout, const CompileOptions& options) {
@@ -95,6 +109,7 @@ FleqConstants fleq_constants(const isa::fleq::FleqProgram& program, const Layout
   c.hadamard_scale_log2 = bounds::fleq_product_best_scale(rows, 1, G2 * bounds::kProductRoundUp, n, u_product);
   c.transpose_scale_log2 = bounds::fleq_transpose_best_scale(rows, rows, to_double(program.bound), n, u_product);
   if (options.format) cap_product_scales(c, n, to_double(program.bound), scalar_facts(*options.format));
+  apply_overrides(c, options.overrides);
   c.product_error = std::max(bounds::fleq_product_total(rows, rows, S, n, std::ldexp(1.0, c.product_scale_log2), u_product),
                              bounds::fleq_matmul_total(rows, to_double(program.bound), to_double(program.bound), n,
                                                        std::ldexp(1.0, c.matmul_scale_log2), u_product));
@@ -117,6 +132,8 @@ FleqConstants fleq_constants(const isa::fleq::FleqProgram& program, const Layout
   c.read_error = bounds::fleq_read_output(n, to_double(c.read_lambda), G);
   c.write_error = bounds::fleq_write_output(n, to_double(c.write_lambda), G, to_double(c.write_gate));
   // The fetch snaps its copy when the leak is below the snap threshold (proofs/read.md).
+  // A temperature set by hand is judged by run's loop theorem instead (not refused).
+  if (options.overrides.lambda) return c;
   if (!(bounds::read_attention(n, layout.address_bits(), to_double(c.read_lambda), 0) <= to_double(c.controller.snap) / 2))
     throw std::invalid_argument("the fetch temperature does not reach the read's snap threshold");
   // An .int result is the sum of two operands, each a stored value (write error) read

@@ -15,6 +15,21 @@
 
 namespace loopcert::compile::fleq {
 
+// Constants set by hand instead of by the compiler (`loopcert run P.fq --product-c C
+// --lambda L`, the floors' sweeps; README "FLEQ programs: floors, measured and
+// predicted"). Nothing is capped or checked for them here: a format that cannot hold a
+// weight they give is refused (format_limits.hpp), and the loop theorem of `run` says
+// whether the loop is still certified and why not (proofs/fleq_loop.md).
+struct ConstantOverrides {
+  // The product's C = 2^c (product_scale_log2, tmatmul and scale); matmul's, transpose's
+  // and hadamard's C move by the same factor, each keeping its ratio to its own best.
+  std::optional<int> product_c_log2;
+  // The read temperature (fetch, operands, flag); the write's keeps its compiled offset
+  // above it (both leaks move by the same factor).
+  std::optional<Rational> lambda;
+  bool any() const { return product_c_log2.has_value() || lambda.has_value(); }
+};
+
 struct CompileOptions {
   // The unit roundoff of the scalar the transformer will run at: the addressing
   // temperature is chosen so that a read's softmax leak is at most `data bound * u`,
@@ -33,6 +48,7 @@ struct CompileOptions {
   // false: build the loop for `format` without refusing (analysis/formats_study_fleq.hpp
   // lists the refusals itself, compile/fleq/format_limits.hpp).
   bool refuse = true;
+  ConstantOverrides overrides{};
 };
 
 // The options for a run at `scalar`: its unit roundoff and the format itself.
@@ -60,6 +76,7 @@ struct FleqConstants {
   // Per function the program uses (isa::fleq::Function order): its sum of sigmoids on
   // the declared range and its result gate (compile/fleq/functions.hpp).
   std::array<std::optional<blocks::FunctionFit>, isa::fleq::kFunctionCount> functions;
+  ConstantOverrides overrides;  // what CompileOptions::overrides set (none: every constant is the compiler's)
 };
 
 // Throws std::invalid_argument with a reason when the constants cannot be built (e.g.
