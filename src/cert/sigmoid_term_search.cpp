@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <iostream>
 
@@ -59,9 +60,35 @@ std::optional<int> smallest(int cap, const std::function<bool(int)>& ok) {
   return hi;
 }
 
-TermSearch::TermSearch(Target target, ScalarSpec scalar, double error, int trials, std::uint64_t seed)
+int smallest_calls_at_most(int cap) {
+  if (cap < 1) return 0;
+  const int f = std::bit_width(static_cast<unsigned>(cap)) - 1;  // floor(log2 cap)
+  // ok first holds at 2^j <= cap: j + 1 doubling calls, then j - 1 of bisection.
+  const int found = f == 0 ? 1 : 2 * f;
+  // No power of two passes: f + 1 doubling calls, ok(cap), a bisection of (2^f, cap).
+  const unsigned above = static_cast<unsigned>(cap - (1 << f));
+  const int at_cap = f + 1 + (above > 0 ? 1 + static_cast<int>(std::bit_width(above - 1)) : 0);
+  return std::max(found, at_cap);
+}
+
+TermSearch::TermSearch(Target target, ScalarSpec scalar, double error, int trials, std::uint64_t seed, TermProgress progress)
     : target_(std::move(target)), scalar_(scalar), model_(rounding_model(scalar)), error_(error), trials_(trials), seed_(seed),
-      options_(build_options(scalar)) {}
+      options_(build_options(scalar)), progress_(std::move(progress)) {
+  if (progress_.inner)
+    options_.on_fit_width = [this](int done, int widths) { progress_.inner(step_ + ": candidate widths", done, widths); };
+}
+
+void TermSearch::step_done(const std::string& result) {
+  if (progress_.log) progress_.log(result);
+  else std::cerr << result << "\n";
+  if (progress_.step) progress_.step(++steps_);
+}
+
+std::function<void(std::size_t, std::size_t)> TermSearch::on_points(const std::string& what) {
+  step_ = what;
+  if (!progress_.inner) return {};
+  return [this, what](std::size_t done, std::size_t total) { progress_.inner(what + ": points", static_cast<long>(done), static_cast<long>(total)); };
+}
 
 const SigmoidBlock& TermSearch::block(Construction c, int m) {
   auto key = std::make_pair(static_cast<int>(c), m);
@@ -74,14 +101,15 @@ ErrorSummary TermSearch::measured(Construction c, int m) {
   auto key = std::make_pair(static_cast<int>(c), m);
   if (auto it = measured_.find(key); it != measured_.end()) return it->second;
   const auto points = sample_points(target_, grid_points(m), trials_, seed_);
-  ErrorSummary e = measure(target_, evaluate(block(c, m), points, scalar_), measure_precision(scalar_));
-  std::cerr << fmt::format("  {} m = {}: measured {} at {} (target {})\n", construction_name(c), m, sci(e.max_error), scalar_.name(),
-                           sci(error_));
+  const auto on = on_points(fmt::format("{} m = {}", construction_name(c), m));
+  ErrorSummary e = measure(target_, evaluate(block(c, m), points, scalar_, on), measure_precision(scalar_));
+  step_done(fmt::format("  {} m = {}: measured {} at {} (target {})", construction_name(c), m, sci(e.max_error), scalar_.name(), sci(error_)));
   return measured_[key] = e;
 }
 
 double TermSearch::fitted_bound(int m) {
   if (auto it = fitted_bound_.find(m); it != fitted_bound_.end()) return it->second;
+  step_ = fmt::format("fitted m = {}", m);
   const SigmoidBlock& b = block(Construction::Fitted, m);
   const double rounding = rounding_bound(b, model_);
   double total = INFINITY;
@@ -90,9 +118,10 @@ double TermSearch::fitted_bound(int m) {
     double scales = 0;
     for (const Channel& ch : b.channels) scales += std::fabs(to_double(ch.scale));
     co.target = (error_ - rounding) / scales * (1 - 1e-12);
+    if (progress_.inner) co.on_cells = [&](long cells, long at_most) { progress_.inner(step_ + ": certificate cells", cells, at_most); };
     total = block_bound(b, model_, co).total;
   }
-  std::cerr << fmt::format("  fitted m = {}: certified bound {} (target {})\n", m, sci(total), sci(error_));
+  step_done(fmt::format("  fitted m = {}: certified bound {} (target {})", m, sci(total), sci(error_)));
   return fitted_bound_[m] = total;
 }
 
@@ -160,7 +189,8 @@ PrecisionResult precision_and_formats(TermSearch& s, Construction c, int m, cons
     r.approximation = block_bound(b, s.model(), co).approximation;
   }
   auto err_at = [&](const ScalarSpec& spec) {
-    return measure(s.target(), evaluate(b, points, spec), measure_precision(spec)).max_error;
+    const auto on = s.on_points(fmt::format("{} m = {} at {}", construction_name(c), m, spec.name()));
+    return measure(s.target(), evaluate(b, points, spec, on), measure_precision(spec)).max_error;
   };
   // Predicted: the smallest P whose total bound is at most E.
   for (long p = 2; p <= 1060; ++p)
@@ -172,7 +202,7 @@ PrecisionResult precision_and_formats(TermSearch& s, Construction c, int m, cons
   auto ok = [&](long p) {
     if (auto it = cache.find(p); it != cache.end()) return it->second;
     const double e = err_at({ScalarKind::Mpfr, p});
-    std::cerr << fmt::format("  {} m = {} at mpfr:{}: measured {}\n", construction_name(c), m, p, sci(e));
+    s.step_done(fmt::format("  {} m = {} at mpfr:{}: measured {}", construction_name(c), m, p, sci(e)));
     return cache[p] = e <= E;
   };
   long lo = 1, hi = 64;
@@ -194,18 +224,39 @@ PrecisionResult precision_and_formats(TermSearch& s, Construction c, int m, cons
     f.scalar = name;
     f.max_error = err_at(spec);
     f.bound = r.approximation + rounding_bound(b, rounding_model(spec));
+    s.step_done(fmt::format("  {} m = {} at {}: measured {}", construction_name(c), m, name, sci(f.max_error)));
     r.formats.push_back(f);
   }
   return r;
 }
 
+std::int64_t TermSearchSize::total() const { return staircase_measured + fitted_bounds + fitted_measured + precision; }
+
+TermSearchSize search_terms_size(const std::vector<Construction>& constructions, int max_terms, int max_fitted_terms,
+                                 std::optional<int> terms) {
+  TermSearchSize size;
+  const int given = terms ? 1 : 0;  // --terms may name an m the searches did not measure
+  for (Construction c : constructions) {
+    if (c == Construction::Staircase) {
+      size.staircase_measured = smallest_calls_at_most(max_terms) + given;
+    } else {
+      size.fitted_bounds = smallest_calls_at_most(max_fitted_terms);
+      size.fitted_measured = smallest_calls_at_most(max_fitted_terms) + given;
+    }
+    size.precision += kPrecisionStepsAtMost;
+  }
+  return size;
+}
+
 SearchTermsResult search_terms(const Target& target, const std::vector<Construction>& constructions, const ScalarSpec& scalar,
                                double error, int trials, std::uint64_t seed, int max_terms, int max_fitted_terms,
-                               std::optional<int> terms) {
+                               std::optional<int> terms, const TermProgress& progress) {
   SearchTermsResult r{target, scalar, error, max_terms, max_fitted_terms, {}};
-  TermSearch s(target, scalar, error, trials, seed);
+  TermSearch s(target, scalar, error, trials, seed, progress);
   for (Construction c : constructions) {
-    std::cerr << "search terms: " << construction_name(c) << "\n";
+    const std::string heading = "search terms: " + construction_name(c);
+    if (progress.log) progress.log(heading);
+    else std::cerr << heading << "\n";
     ConstructionTerms ct;
     ct.construction = c;
     ct.terms = smallest_terms(s, c, max_terms, max_fitted_terms);

@@ -2,7 +2,8 @@
 // for the staircase, certified for the fitted sum, plus Theorem 3 at the scalar) and
 // whose measured error are at most an error target, and, for one m, the smallest MPFR
 // precision (measured and predicted) and which formats keep the error below the target.
-// Progress on stderr. In cert/ because the fitted bound is the MPFI certificate.
+// Progress through TermProgress (the command line draws it on stderr). In cert/ because
+// the fitted bound is the MPFI certificate.
 #pragma once
 #include <cstdint>
 #include <functional>
@@ -24,12 +25,24 @@ namespace loopcert::cert {
 // The smallest m in [1, cap] with ok(m), by doubling then bisection (assumes ok is
 // monotone in m); none when ok(cap) fails.
 std::optional<int> smallest(int cap, const std::function<bool(int)>& ok);
+// The most calls of ok that smallest(cap, ok) makes, over every monotone ok.
+int smallest_calls_at_most(int cap);
+
+// Progress of a term search (issue 16, item 3). A step is one measurement (at one m, or
+// at one precision or format) or one fitted sum's certified bound; `inner` reports inside
+// a step: `what` (e.g. "fitted m = 512: certificate cells") so far, of at most `total`.
+// Each may be null; with no `log`, the step results go to stderr.
+struct TermProgress {
+  std::function<void(const std::string& line)> log;  // each step's result
+  std::function<void(std::int64_t steps)> step;     // steps done so far
+  std::function<void(const std::string& what, long done, long total)> inner;
+};
 
 // Blocks, measurements and bounds for one target, scalar and error target, each
 // computed once.
 class TermSearch {
  public:
-  TermSearch(approx::Target target, ScalarSpec scalar, double error, int trials, std::uint64_t seed);
+  TermSearch(approx::Target target, ScalarSpec scalar, double error, int trials, std::uint64_t seed, TermProgress progress = {});
   const blocks::SigmoidBlock& block(approx::Construction c, int m);
   analysis::ErrorSummary measured(approx::Construction c, int m);
   // Fitted: certified approximation bound + rounding, with early stopping at the target.
@@ -44,6 +57,10 @@ class TermSearch {
   double error() const { return error_; }
   int trials() const { return trials_; }
   std::uint64_t seed() const { return seed_; }
+  // Progress: one step more (a measurement or a certified bound done), its result line.
+  void step_done(const std::string& result);
+  // The callbacks of the work inside the current step, named `what`.
+  std::function<void(std::size_t, std::size_t)> on_points(const std::string& what);
 
  private:
   approx::Target target_;
@@ -56,6 +73,9 @@ class TermSearch {
   std::map<std::pair<int, int>, blocks::SigmoidBlock> blocks_;
   std::map<std::pair<int, int>, analysis::ErrorSummary> measured_;
   std::map<int, double> fitted_bound_;
+  TermProgress progress_;
+  std::int64_t steps_ = 0;
+  std::string step_;  // what the current step does, for the fit's progress inside it
 };
 
 // The staircase's cap for the a-priori search (no block is built).
@@ -99,8 +119,20 @@ struct SearchTermsResult {
   int max_terms = 0, max_fitted_terms = 0;
   std::vector<ConstructionTerms> constructions;
 };
+// The most steps of precision_and_formats: MPFR precisions 64, 128, ..., 1024 and a
+// bisection below the first that passes, then the seven formats.
+inline constexpr int kPrecisionStepsAtMost = 14 + 7;
+// search_terms' size, stated before it starts: the most steps of each part.
+struct TermSearchSize {
+  int staircase_measured = 0;            // measurements at m <= max_terms
+  int fitted_bounds = 0, fitted_measured = 0;  // certified fits and measurements at m <= max_fitted_terms
+  int precision = 0;                     // per construction, at one m
+  std::int64_t total() const;
+};
+TermSearchSize search_terms_size(const std::vector<approx::Construction>& constructions, int max_terms, int max_fitted_terms,
+                                 std::optional<int> terms);
 SearchTermsResult search_terms(const approx::Target& target, const std::vector<approx::Construction>& constructions,
                                const ScalarSpec& scalar, double error, int trials, std::uint64_t seed, int max_terms,
-                               int max_fitted_terms, std::optional<int> terms);
+                               int max_fitted_terms, std::optional<int> terms, const TermProgress& progress = {});
 
 }  // namespace loopcert::cert

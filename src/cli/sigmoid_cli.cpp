@@ -107,6 +107,24 @@ bool has_fitted(const std::vector<Construction>& constructions) {
   return std::find(constructions.begin(), constructions.end(), Construction::Fitted) != constructions.end();
 }
 
+// What `search terms` will do, at most, before it starts: the steps of each part.
+std::string search_terms_size_line(const Target& target, const ScalarSpec& scalar, const SearchTermsOptions& o,
+                                   const cert::TermSearchSize& size) {
+  std::string text = "search terms: " + approx::target_name(target.kind) + " on " + approx::range_text(target.lo, target.hi) + " at " +
+                     scalar.name() + ", error target " + o.error + ": at most " + std::to_string(size.total()) + " steps";
+  const std::string points = " (1024 + 8m grid points and " + std::to_string(o.trials) + " random points each)";
+  if (size.staircase_measured > 0)
+    text += "; staircase: " + std::to_string(size.staircase_measured) + " measurements at m <= " + std::to_string(o.max_terms) + points;
+  if (size.fitted_bounds > 0)
+    text += "; fitted: " + std::to_string(size.fitted_bounds) + " certified fits at m <= " + std::to_string(o.max_fitted_terms) +
+            " (each a QR solve of an (8m + 66) x (m + 1) long double matrix per candidate width, a certificate of at most " +
+            std::to_string(cert::CertifyOptions{}.max_cells) + " cells per channel) and " + std::to_string(size.fitted_measured) +
+            " measurements" + points;
+  text += "; then at most " + std::to_string(cert::kPrecisionStepsAtMost) +
+          " measurements per construction at one m (MPFR precisions and 7 formats, 258 + " + std::to_string(o.trials) + " points each)";
+  return text;
+}
+
 }  // namespace
 
 void add_sigmoid_verify_options(CLI::App& verify, SigmoidOptions& options) {
@@ -178,8 +196,20 @@ int run_search_terms(const SearchTermsOptions& o) {
   check_terms(o.max_terms, "--max-terms");
   check_terms(o.max_fitted_terms, "--max-fitted-terms", true);
   if (o.trials < 0) throw UsageError("--trials must be at least 0");
+  // Its size first, then progress on stderr, also with --json (issue 16, item 3).
+  const cert::TermSearchSize size = cert::search_terms_size(constructions, o.max_terms, o.max_fitted_terms, o.terms);
+  std::cerr << search_terms_size_line(target, scalar, o, size) << "\n";
+  Progress line("search terms: steps done, of at most " + std::to_string(size.total()), "steps", size.total());
+  std::int64_t steps = 0;
+  cert::TermProgress progress;
+  progress.log = [&](const std::string& text) { line.note(text); };
+  progress.step = [&](std::int64_t done) { line.tick(steps = done); };
+  progress.inner = [&](const std::string& what, long done, long total) {
+    line.tick(steps, what + " " + std::to_string(done) + " of " + std::to_string(total));
+  };
   const cert::SearchTermsResult r =
-      cert::search_terms(target, constructions, scalar, E, o.trials, o.seed, o.max_terms, o.max_fitted_terms, o.terms);
+      cert::search_terms(target, constructions, scalar, E, o.trials, o.seed, o.max_terms, o.max_fitted_terms, o.terms, progress);
+  line.finish();
   if (o.json) std::cout << report::search_terms_json(r).dump(2) << "\n";
   else report::print_search_terms(std::cout, r);
   return kSuccess;
