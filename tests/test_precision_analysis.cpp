@@ -227,6 +227,40 @@ TEST_CASE("precision bound: exact arithmetic reduces to loop_is_exact, predicted
   }
 }
 
+TEST_CASE("precision bound on the layout (lemma-specific rounding): never above the generic one, every example runs at it", "[precision][bound]") {
+  for (const char* name : {"divmod", "factorial", "fibonacci", "gcd", "long_loop", "multiply", "sort"}) {
+    const auto p = isa::load_sq(kExamples + name + ".sq");
+    const Rational lambda = default_lambda(p);
+    blocks::BlockParams params;
+    params.lambda = lambda;
+    const auto compiled = compile::compile_subleq(p, params);
+    const auto k = compile::loop_constants(params);
+    const int P = bounds::predicted_bits(compiled.loop, compiled.layout, p.bits, lambda, k);
+    const int generic = bounds::predicted_bits(compiled.loop, bounds::loop_shape(compiled.layout), p.bits, lambda, k);
+    INFO(name << ": predicted " << P << " bits (generic rounding " << generic << ")");
+    REQUIRE(P > 0);
+    CHECK(P <= generic - 3);  // the snap's and the adder's own partial sums: at least 3 bits
+    const bounds::LoopShape shape = bounds::loop_shape(compiled.layout);
+    auto holds = [&](int bits) {
+      return bounds::loop_budget(bounds::loop_rounding(compiled.loop, compiled.layout, bounds::unit_roundoff_bits(bits), k), shape, p.bits,
+                                 bounds::lambda_at_precision(lambda, bits), k, bits)
+          .holds;
+    };
+    CHECK(holds(P));
+    CHECK(holds(P + 7));
+    CHECK_FALSE(holds(P - 1));
+    // The rounding was computed for these thresholds; another snap threshold is refused.
+    bounds::LoopConstants other = k;
+    other.snap = 0.75;
+    CHECK_THROWS(bounds::loop_budget(bounds::loop_rounding(compiled.loop, compiled.layout, bounds::unit_roundoff_bits(P), k), shape, p.bits,
+                                     bounds::lambda_at_precision(lambda, P), other, P));
+    // The bound is sufficient: the run at the predicted precision agrees.
+    auto o = options(p, "mpfr:" + std::to_string(P));
+    o.track_layers = false;
+    CHECK(analysis::run_lockstep(compile::subleq_target(p, {}), o).agree);
+  }
+}
+
 TEST_CASE("significant bits of dyadic weights", "[precision][bound]") {
   CHECK(bounds::significant_bits(Rational(0)) == 0);
   CHECK(bounds::significant_bits(Rational(1)) == 1);

@@ -69,6 +69,8 @@ LoopRounding loop_rounding(const LoopSpec& loop, double u) {
   r.arithmetic_total = ffn_rounding_total(layer_named(loop, "arithmetic"), u, 2);
   r.write = ffn_rounding(layer_named(loop, "write"), u, 2);
   r.branch = ffn_rounding(layer_named(loop, "branch"), u, 2);
+  r.next = r.arithmetic;  // every row of a layer at once: the same bounds
+  r.memory = r.branch;
   r.weight_bits = max_weight_bits(loop);
   r.max_weight = max_weight_magnitude(loop);
   r.exp = exp_model_for_unit_roundoff(u);
@@ -135,6 +137,9 @@ LoopBudget loop_budget(const LoopRounding& rounding, const LoopShape& shape, int
     }
   }
   const double e_s = k.snap, e = k.threshold, C = k.write_gate;
+  // The lemma-specific bounds took their inputs within these thresholds (C2, C3, C4 below).
+  if (rounding.lemma_specific && (rounding.constants.snap != e_s || rounding.constants.threshold != e))
+    throw std::invalid_argument("loop_budget: the rounding was computed for other snap/correct thresholds");
 
   const double r_fetch = rounding.fetch, r_operands = rounding.operands, r_arith = rounding.arithmetic, r_write = rounding.write,
                r_branch = rounding.branch;
@@ -144,14 +149,14 @@ LoopBudget loop_budget(const LoopRounding& rounding, const LoopShape& shape, int
   b.snapped = r_fetch;                                 // ins_a/b/c after the fetch's snap; pc after correct(pc)
   b.operands = r_operands;                             // val_a/val_b after the operands' snap
   b.diff = add_up(subtract_output(N, b.operands), r_arith);  // diff bits
-  b.next = add_up(increment_output(L, b.snapped), r_arith);  // pc + 1 bits (from the corrected pc)
+  b.next = add_up(increment_output(L, b.snapped), rounding.next);  // pc + 1 bits (from the corrected pc)
   // The flag adds the N bits' errors (flag.md, "Per bit"): each bit's own bound, summed
   // (subtract.md, "Per bit"; the arithmetic layer's rounding summed over its rows), not N
   // times the largest.
   b.diff_sum = add_up(subtract_output_sum(N, b.operands), rounding.arithmetic_total);
   b.flag = add_up(flag_output_sum(b.diff_sum), r_write);
   b.rho_pc = add_up(branch_output(std::max(b.snapped, b.next), b.flag), r_branch);
-  b.rho_mem = r_branch;                                // correct(mem): every cell within e comes out within r_branch
+  b.rho_mem = rounding.memory;                         // correct(mem): every cell within e comes out within it
   if (!std::isfinite(b.diff)) return fail("subtract: the adder's amplified operand error 2^N * " + std::to_string(b.operands) + " reaches 1");
   if (!std::isfinite(b.next)) return fail("increment: the pc error reaches 2^-L");
   if (!std::isfinite(b.flag)) return fail("flag: the diff bits' errors summed reach 1");
@@ -213,10 +218,10 @@ int predicted_bits(const LoopSpec& loop, int n, int L, int N, const Rational& la
   return predicted_bits(loop, generic_shape(n, L), N, lambda, k, max_bits);
 }
 
-int predicted_bits(const LoopSpec& loop, const LoopShape& shape, int N, const Rational& lambda, const LoopConstants& k, int max_bits) {
-  auto ok = [&](int P) {
-    return loop_budget(loop_rounding(loop, unit_roundoff_bits(P)), shape, N, lambda_at_precision(lambda, P), k, P).holds;
-  };
+namespace {
+// The smallest P in [2, max_bits] with ok(P), ok monotone in P; -1 if none.
+template <class Ok>
+int smallest_bits(Ok&& ok, int max_bits) {
   if (!ok(max_bits)) return -1;
   int lo = 1, hi = max_bits;  // fails at lo (P = 1 is no format), holds at hi
   while (hi - lo > 1) {
@@ -224,6 +229,22 @@ int predicted_bits(const LoopSpec& loop, const LoopShape& shape, int N, const Ra
     (ok(mid) ? hi : lo) = mid;
   }
   return hi;
+}
+}  // namespace
+
+int predicted_bits(const LoopSpec& loop, const LoopShape& shape, int N, const Rational& lambda, const LoopConstants& k, int max_bits) {
+  return smallest_bits(
+      [&](int P) { return loop_budget(loop_rounding(loop, unit_roundoff_bits(P)), shape, N, lambda_at_precision(lambda, P), k, P).holds; },
+      max_bits);
+}
+
+int predicted_bits(const LoopSpec& loop, const Layout& layout, int N, const Rational& lambda, const LoopConstants& k, int max_bits) {
+  const LoopShape shape = loop_shape(layout);
+  return smallest_bits(
+      [&](int P) {
+        return loop_budget(loop_rounding(loop, layout, unit_roundoff_bits(P), k), shape, N, lambda_at_precision(lambda, P), k, P).holds;
+      },
+      max_bits);
 }
 
 }  // namespace loopcert::bounds

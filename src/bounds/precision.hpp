@@ -48,10 +48,22 @@ double max_weight_magnitude(const LoopSpec& loop);
 
 // The parts of the budget that do not depend on lambda: each layer's ffn_rounding at u
 // and the weights' width and size (computed once when many lambdas are tried).
+// Each field bounds the rounding of the rows it names (proofs/precision.md, the table).
 struct LoopRounding {
   double u = 0;
-  double fetch = 0, operands = 0, arithmetic = 0, write = 0, branch = 0;
-  double arithmetic_total = 0;  // ffn_rounding_total of the arithmetic layer (the diff bits' errors summed)
+  double fetch = 0;             // ins_a/b/c after the snap and pc after correct(pc): epsilon_s
+  double operands = 0;          // val_a/val_b after the snap: epsilon_o
+  double arithmetic = 0;        // one diff bit (the largest)
+  double arithmetic_total = 0;  // the diff bits summed (what the flag adds up)
+  double next = 0;              // next (pc + 1) bits
+  double write = 0;             // the write layer (written cell, flag)
+  double branch = 0;            // pc after the branch
+  double memory = 0;            // memory after correct(mem): rho_mem
+  // Lemma-specific (loop_rounding with a layout): snap, correct and adders counted on their own
+  // partial sums (bounds/ffn_sums.hpp), with the snap's and correct's inputs within the
+  // constants' thresholds, which loop_budget checks; `constants` are those thresholds.
+  bool lemma_specific = false;
+  LoopConstants constants;
   int weight_bits = 0;
   double max_weight = 0;
   ExpModel exp;  // the engine's exp (exp_model_for_unit_roundoff(u) unless set)
@@ -59,7 +71,14 @@ struct LoopRounding {
   // (bounds/format_range.hpp: nothing the loop computes may overflow).
   std::vector<LayerSpec> layers;
 };
+// Generic: ffn_rounding of each layer (every row of a layer at once; M = 2).
 LoopRounding loop_rounding(const LoopSpec& loop, double u);
+// Lemma-specific (proofs/precision.md): the snaps (snap_rounding), the corrections
+// (correct_rounding), the adders (subtract_rounding_rows, increment_rounding) on their own
+// partial sums over the inputs the budget's conditions guarantee; the write and the branch's
+// pc rows by ffn_rounding. The layout names the rows; throws std::logic_error if a layer
+// writes a row that none of these bounds (nor a clear) covers.
+LoopRounding loop_rounding(const LoopSpec& loop, const Layout& layout, double u, const LoopConstants& k);
 
 // The budget at unit roundoff u. lambda: the temperature as the format holds it
 // (rounded_lambda: instantiate rounds lambda once, like every weight; 3.55 is not dyadic).
@@ -98,5 +117,7 @@ double unit_roundoff_bits(int precision_bits);
 // budget is monotone in P (both arguments shrink), so this is a bisection.
 int predicted_bits(const LoopSpec& loop, int n, int L, int N, const Rational& lambda, const LoopConstants& k, int max_bits = 4096);
 int predicted_bits(const LoopSpec& loop, const LoopShape& shape, int N, const Rational& lambda, const LoopConstants& k, int max_bits = 4096);
+// The same on the compiled layout: its own codes (loop_shape) and the lemma-specific rounding.
+int predicted_bits(const LoopSpec& loop, const Layout& layout, int N, const Rational& lambda, const LoopConstants& k, int max_bits = 4096);
 
 }  // namespace loopcert::bounds

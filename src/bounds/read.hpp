@@ -1,6 +1,7 @@
 // Bounds of the read lemma (blocks/read.hpp, proofs/read.md, properties/read.cpp).
 #pragma once
 #include "bounds/common.hpp"
+#include "bounds/ffn_sums.hpp"
 
 namespace loopcert::bounds {
 
@@ -24,5 +25,17 @@ double read_attention_tight(int n, int L, double lambda, double pointer, double 
 // (proofs/read.md, Lemma 3); else +infinity. The attention error is read_attention_tight. The five-argument form is for C_g = kReadGate.
 double read_output(int n, int L, double lambda, double delta, double e, double C_g);
 double read_output(int n, int L, double lambda, double delta, double e);
+
+// The snap's rounding (proofs/read.md, "Rounding"): on the work column (is_work = 1), with each
+// copy (rows `copies`, the destinations after the attention) within delta of +-1, the snapped
+// row is within this of the exact snap of the same copy (ffn_sums_rounding on the box
+// [-1 - delta, 1 + delta]); off the work column it is exactly 0 (Lemma 3). Rounded up.
+inline double snap_rounding(const LayerSpec& layer, const std::vector<int>& copies, int indicator, double delta, double u) {
+  InputBox box;
+  const double top = add_up(1, delta);
+  for (int r : copies) box.set(r, -top, top);
+  box.set_point(indicator, 1);
+  return max_of(ffn_sums_rounding(layer, copies, box, u));
+}
 
 }  // namespace loopcert::bounds

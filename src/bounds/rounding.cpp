@@ -85,6 +85,14 @@ double ffn_rounding(const LayerSpec& layer, double u, double M) {
   return worst;
 }
 
+double ffn_rounding(const LayerSpec& layer, double u, double M, const std::vector<int>& rows) {
+  const auto all = ffn_rounding_rows(layer, u, M);
+  double worst = 0;
+  for (int r : rows)
+    if (const auto it = all.find(r); it != all.end()) worst = std::max(worst, it->second);
+  return worst;
+}
+
 double ffn_rounding_total(const LayerSpec& layer, double u, double M) {
   double total = 0;
   for (const auto& [row, e] : ffn_rounding_rows(layer, u, M)) total = add_up(total, e);

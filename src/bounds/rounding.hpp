@@ -2,6 +2,8 @@
 // ReLU sublayer (proofs/README.md and proofs/read.md, "Rounding"), the exp model of each
 // scalar, and the unit roundoff of a scalar type.
 #pragma once
+#include <vector>
+
 #include "bounds/common.hpp"
 #include "core/scalar_name.hpp"
 #include "tf/layer_spec.hpp"
@@ -46,6 +48,8 @@ double rounding_attention(int n, int L, double lambda, double u, double delta);
 // gamma_(K_r + 3) (M + |b2_r| + sum |w2| H) + (1 + gamma_(K_r + 3)) sum |w2| gamma_(J + 2) H.
 // The maximum over rows, rounded up.
 double ffn_rounding(const LayerSpec& layer, double u, double M);
+// The maximum over the listed output rows only (0 for rows the sublayer does not write).
+double ffn_rounding(const LayerSpec& layer, double u, double M, const std::vector<int>& rows);
 // The sum of the same row bounds over every output row, rounded up: at least the sum of
 // the errors of any set of rows (the flag sums the diff bits' errors: precision.md).
 double ffn_rounding_total(const LayerSpec& layer, double u, double M);

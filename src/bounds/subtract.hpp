@@ -1,6 +1,7 @@
 // Bound of the subtract lemma (blocks/subtract.hpp, proofs/subtract.md).
 #pragma once
 #include "bounds/common.hpp"
+#include "bounds/ffn_sums.hpp"
 
 namespace loopcert::bounds {
 
@@ -18,6 +19,21 @@ inline double subtract_output_sum(int N, double delta) {
   if (!(std::ldexp(delta, N) < 1)) return kInfinity;
   const double coefficient = N <= 50 ? std::ldexp(1.0, N + 2) - 4 - 2 * N : std::ldexp(1.0, N + 2);
   return mul_up(coefficient, delta);
+}
+
+// subtract's rounding (proofs/subtract.md, "Rounding"): on the work column (is_work = 1), with
+// every operand bit (rows `operands`: minuend and subtrahend) within delta of +-1 and the target
+// rows 0 before the layer, each target row comes out within this of the exact adder on the same
+// inputs (ffn_sums_rounding: the units' partial sums T_p - t and the output's). Off the work
+// column the block is exact (0). One bound per target row, rounded up.
+inline std::vector<double> subtract_rounding_rows(const LayerSpec& layer, const std::vector<int>& targets, const std::vector<int>& operands,
+                                                  int indicator, double delta, double u) {
+  InputBox box;
+  const double top = add_up(1, delta);
+  for (int r : operands) box.set(r, -top, top);
+  for (int r : targets) box.set_point(r, 0);
+  box.set_point(indicator, 1);
+  return ffn_sums_rounding(layer, targets, box, u);
 }
 
 }  // namespace loopcert::bounds

@@ -3,6 +3,7 @@
 // b + e or b - e (a random side per entry), the edges of the staircase's flat steps.
 #include "analysis/lemma_checks/lemma_check.hpp"
 #include "blocks/correct.hpp"
+#include "bounds/correct.hpp"
 
 namespace loopcert::analysis::lemma_checks {
 
@@ -24,7 +25,7 @@ Case make(TrialSetup& s, const Context& c) {
   sabotage(k.layer, c.settings.sabotage);
   k.delta = to_double(s.delta), k.lambda = to_double(s.params.lambda);
   entries.exact_part = bounds::correct_output(k.delta, to_double(s.params.threshold));
-  entries.bound = bounds::add_up(entries.exact_part, bounds::ffn_rounding(k.layer, c.u, 2));
+  entries.bound = bounds::add_up(entries.exact_part, bounds::correct_rounding(k.layer, rows_of(s.layout, "mem"), k.delta, c.u));
   k.checks = {entries};
   k.bound_function = "bounds::correct_output";
   return k;

@@ -3,6 +3,7 @@
 // the same direction (all towards 0, or all away: the adder's weights 2^q add them up).
 #include "analysis/lemma_checks/lemma_check.hpp"
 #include "blocks/increment.hpp"
+#include "bounds/increment.hpp"
 
 namespace loopcert::analysis::lemma_checks {
 
@@ -20,7 +21,8 @@ Case make(TrialSetup& s, const Context& c) {
   sabotage(k.layer, c.settings.sabotage);
   k.delta = to_double(s.delta), k.lambda = to_double(s.params.lambda);
   const double exact = bounds::increment_output(s.L, k.delta);
-  Check next{"next", false, {}, bounds::add_up(exact, bounds::ffn_rounding(k.layer, c.u, 2)), exact};
+  const double rounding = bounds::increment_rounding(k.layer, rows_of(s.layout, "next"), rows_of(s.layout, "pc"), s.layout.row("is_work"), k.delta, c.u);
+  Check next{"next", false, {}, bounds::add_up(exact, rounding), exact};
   expect_bits(next.entries, s.layout, "next", s.work, s.code((column + 1) % (1 << s.L)));
   expect_elsewhere(next.entries, s.layout, "next", s.work, false);
   k.checks = {next};

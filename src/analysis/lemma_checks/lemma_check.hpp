@@ -5,6 +5,7 @@
 // (evaluate.hpp) runs a Case at any scalar. A new lemma is a new file plus one line in
 // registry.cpp.
 #pragma once
+#include <initializer_list>
 #include <string>
 #include <vector>
 
@@ -96,6 +97,14 @@ inline void sabotage(LayerSpec& spec, Sabotage how) {
 inline void use_lambda(TrialSetup& s, const Context& c, const Rational& lambda) {
   s.set_lambda(c.settings.sabotage == Sabotage::LowTemperature ? Rational(1, 2) : lambda);
 }
+// The rows of the named blocks, in order.
+inline std::vector<int> rows_of(const Layout& layout, std::initializer_list<const char*> blocks) {
+  std::vector<int> out;
+  for (const char* name : blocks)
+    for (int i = 0; i < layout.block(name).size; ++i) out.push_back(layout.block(name).row(i));
+  return out;
+}
+inline std::vector<int> rows_of(const Layout& layout, const char* block) { return rows_of(layout, {block}); }
 // A random sign, as a Rational +-1.
 inline Rational random_side(TrialSetup& s) { return Rational(s.uniform(0, 1) ? 1 : -1); }
 

@@ -12,6 +12,7 @@
 
 #include "analysis/lemma_checks/lemma_check.hpp"
 #include "blocks/read.hpp"
+#include "bounds/read.hpp"
 
 namespace loopcert::analysis::lemma_checks {
 
@@ -83,7 +84,10 @@ Case make(TrialSetup& s, const Context& c) {
   const double snap = to_double(s.params.snap);
   const bool snaps = attention_tight.bound <= snap && bounds::read_output(s.n, s.L, l, delta, snap, to_double(s.params.gate)) == 0;
   const double exact_after_snap = snaps ? 0 : bounds::kInfinity;
-  Check snapped{"snapped copy", false, {}, bounds::add_up(exact_after_snap, bounds::ffn_rounding(k.layer, c.u, 2)), exact_after_snap};
+  // The snap's own rounding on copies within the attention bound (<= e_s when it snaps).
+  const double snap_rounding =
+      snaps ? bounds::snap_rounding(k.layer, rows_of(s.layout, "val_a"), s.layout.row("is_work"), attention_tight.bound, c.u) : bounds::kInfinity;
+  Check snapped{"snapped copy", false, {}, bounds::add_up(exact_after_snap, snap_rounding), exact_after_snap};
   expect_bits(snapped.entries, s.layout, "val_a", s.work, bits);
   expect_elsewhere(snapped.entries, s.layout, "val_a", s.work, false);
   k.checks = {attention_tight, attention, snapped};

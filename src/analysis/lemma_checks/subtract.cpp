@@ -5,6 +5,7 @@
 
 #include "analysis/lemma_checks/lemma_check.hpp"
 #include "blocks/subtract.hpp"
+#include "bounds/subtract.hpp"
 #include "isa/subleq/twos_complement.hpp"
 
 namespace loopcert::analysis::lemma_checks {
@@ -27,7 +28,10 @@ Case make(TrialSetup& s, const Context& c) {
   sabotage(k.layer, c.settings.sabotage);
   k.delta = to_double(s.delta), k.lambda = to_double(s.params.lambda);
   const double exact = bounds::subtract_output(s.N, k.delta);
-  Check diff{"diff", false, {}, bounds::add_up(exact, bounds::ffn_rounding(k.layer, c.u, 2)), exact};
+  // The adder's own rounding on operands within delta (subtract_rounding_rows).
+  const double rounding = bounds::max_of(bounds::subtract_rounding_rows(k.layer, rows_of(s.layout, "diff"), rows_of(s.layout, {"val_a", "val_b"}),
+                                                                        s.layout.row("is_work"), k.delta, c.u));
+  Check diff{"diff", false, {}, bounds::add_up(exact, rounding), exact};
   expect_bits(diff.entries, s.layout, "diff", s.work, compile::integer_bits(isa::wrapping_sub(b, a, s.N), s.N));
   expect_elsewhere(diff.entries, s.layout, "diff", s.work, false);
   k.checks = {diff};

@@ -101,13 +101,13 @@ Predictors subleq_predictors(const isa::SubleqProgram& program, const blocks::Bl
     const ScalarFacts& facts = scalar_facts(scalar);
     const int P = facts.precision;
     const double max_finite = facts.max_finite;
-    const auto rounding = std::make_shared<bounds::LoopRounding>(bounds::loop_rounding(compiled->loop, bounds::unit_roundoff(scalar)));
+    const auto rounding = std::make_shared<bounds::LoopRounding>(bounds::loop_rounding(compiled->loop, compiled->layout, bounds::unit_roundoff(scalar), k));
     return [=](const Rational& lambda) {
       const double held = bounds::rounded_lambda(lambda, P);
       return bounds::loop_budget(*rounding, *shape, N, bounds::LambdaRange{held, held}, k, P, max_finite).holds;
     };
   };
-  p.bits = [=](const Rational& lambda) { return bounds::predicted_bits(compiled->loop, *shape, N, lambda, k); };
+  p.bits = [=](const Rational& lambda) { return bounds::predicted_bits(compiled->loop, compiled->layout, N, lambda, k); };
   p.default_lambda = default_lambda(compiled->layout, params);
   return p;
 }
