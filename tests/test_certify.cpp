@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include "cert/exhaustive.hpp"
+#include "cli_runner.hpp"
 #include "compile/subleq/compiler.hpp"
 #include "core/scalar_dispatch.hpp"
 #include "isa/subleq/assembler.hpp"
@@ -14,17 +15,8 @@ using namespace loopcert;
 
 namespace {
 
-// 3 commands (with the halt) x 2^(3 bits x 3 cells) = 1536 valid states.
-const char* kTiny = R"(.bits 3
-.mem I 3
-.mem ONE 1
-.mem Z 0
-loop: subleq ONE, I, done
-      subleq Z, Z, loop
-done: subleq Z, Z, done
-)";
-
-isa::SubleqProgram tiny() { return isa::assemble_sq(kTiny, "tiny.sq"); }
+// examples/certify/tiny3.sq: 3 commands (with the halt) x 2^(3 bits x 3 cells) = 1536 valid states.
+isa::SubleqProgram tiny() { return isa::load_sq(testing::source_dir() + "/examples/certify/tiny3.sq"); }
 
 cert::ExhaustiveCertificate certify(const isa::SubleqProgram& p, const compile::CompiledSubleq& c, const std::string& scalar) {
   cert::ExhaustiveOptions o;

@@ -8,6 +8,7 @@
 
 #include "cert/exhaustive.hpp"
 #include "cli/certify_command_block.hpp"
+#include "cli/certify_command_loop.hpp"
 #include "cli/flag_values.hpp"
 #include "cli/program_source.hpp"
 #include "compile/subleq/compiler.hpp"
@@ -28,6 +29,7 @@ struct CertifyArgs {
   std::int64_t max_punchcards = 1 << 23;
   bool json = false;
   BlockCertifyArgs block;  // --lemma: the block certificates
+  int witness_samples = 200;
 };
 
 int certify(const CertifyArgs& args) {
@@ -38,10 +40,7 @@ int certify(const CertifyArgs& args) {
     block.scalar = args.scalar, block.lambda = args.lambda, block.json = args.json;
     return certify_block_command(args.source, block);
   }
-  if (!args.exhaustive)
-    throw UsageError(
-        "certify: the loop certificate over intervals is not built yet; give --exhaustive (the loop, by exhaustion) or "
-        "--lemma read|write (block certificates of the read and write heads over their noise balls)");
+  if (!args.exhaustive) return certify_loop_command(args.source, {args.scalar, args.lambda, args.witness_samples, args.json});
   cert::ExhaustiveOptions options;
   try {
     options.scalar = parse_scalar(args.scalar);
@@ -83,7 +82,7 @@ int certify(const CertifyArgs& args) {
 
 void add_certify_command(CLI::App& app, Handler& handler) {
   CLI::App* cmd = app.add_subcommand(
-      "certify", "Prove a program's looped transformer correct forever at a scalar (--exhaustive: every valid state, by exhaustion; --lemma: a block certificate over intervals)");
+      "certify", "Prove a looped transformer correct forever at a scalar (default: the loop certificate over a layout's noise balls; --exhaustive: every valid state, by exhaustion; --lemma: a block certificate over intervals)");
   auto args = std::make_shared<CertifyArgs>();
   cmd->add_option("PROGRAM", args->source.path, "program in .sq assembly");
   cmd->add_option("--cmds", args->source.cmds, "official CSV commands file (header a,b,c)");
@@ -99,6 +98,9 @@ void add_certify_command(CLI::App& app, Handler& handler) {
   cmd->add_option("--lemma", args->block.lemma, "block certificate of one lemma's attention over its noise ball: read or write");
   cmd->add_option("--delta", args->block.delta, "--lemma: noise radius of the pointer and the sources")->capture_default_str();
   cmd->add_option("--splits", args->block.splits, "--lemma: bisections of each pointer coordinate (2^(splits L) boxes per cell)")
+      ->capture_default_str();
+  cmd->add_option("--witness-samples", args->witness_samples,
+                  "loop certificate: random valid states tried for a witness when it does not close")
       ->capture_default_str();
   cmd->add_flag("--json", args->json, "print one JSON object on stdout");
   cmd->callback([&handler, args] { handler = [args] { return certify(*args); }; });

@@ -15,8 +15,6 @@
 
 namespace loopcert::cli {
 
-namespace {
-
 // --layout s,m,n,N alone: a program of that shape (m zero cells, halts as commands);
 // the read and write heads do not look at the command table.
 isa::SubleqProgram layout_only_program(const std::string& text) {
@@ -41,6 +39,8 @@ isa::SubleqProgram layout_only_program(const std::string& text) {
   p.source = "layout " + text;
   return p;
 }
+
+namespace {
 
 report::Json to_json(const cert::BlockCertificate& c) {
   report::Json j;
