@@ -93,6 +93,29 @@ LoopBudget loop_budget(const LoopRounding& rounding, int n, int L, int N, const 
   return loop_budget(rounding, generic_shape(n, L), N, lambda_range, k, precision_bits, max_finite);
 }
 
+// The format's hypotheses: every weight representable, and (C0') the range hypothesis
+// (proofs/README.md): every value the loop computes from a state of entries |x| <= 2
+// stays below the largest finite value. Empty when they hold, else the reason.
+static std::string format_hypothesis(const LoopRounding& rounding, int n, const LambdaRange& lambda_range, int precision_bits,
+                                     double max_finite) {
+  if (rounding.weight_bits < 0 || rounding.weight_bits > precision_bits)
+    return "weights not representable: the widest needs " + std::to_string(rounding.weight_bits) + " bits, the format has " +
+           std::to_string(precision_bits);
+  if (rounding.max_weight > max_finite) return "a weight exceeds the format's largest finite value";
+  if (!std::isfinite(max_finite)) return "";
+  FormatLimits f;
+  f.name = "the " + std::to_string(precision_bits) + "-bit format";
+  f.precision = precision_bits;
+  f.max_finite = max_finite;
+  f.u = rounding.u;
+  for (const auto& layer : rounding.layers) {
+    const double l = layer.scale == ScoreScale::RunTemperature ? lambda_range.hi : abs_up(layer.lambda);
+    const RangeCheck range = layer_values_range(layer, l, 2, n, f);
+    if (!range.holds) return range.reason;
+  }
+  return "";
+}
+
 LoopBudget loop_budget(const LoopRounding& rounding, const LoopShape& shape, int N, const LambdaRange& lambda_range, const LoopConstants& k,
                        int precision_bits, double max_finite) {
   using detail::Interval;
@@ -117,24 +140,8 @@ LoopBudget loop_budget(const LoopRounding& rounding, const LoopShape& shape, int
   };
   if (precision_bits > 0) {
     b.weight_bits = rounding.weight_bits;
-    if (b.weight_bits < 0 || b.weight_bits > precision_bits)
-      return fail("weights not representable: the widest needs " + std::to_string(b.weight_bits) + " bits, the format has " +
-                  std::to_string(precision_bits));
-    if (rounding.max_weight > max_finite) return fail("a weight exceeds the format's largest finite value");
-    // (C0') the range hypothesis (proofs/README.md): every value the loop computes from a
-    // state of entries |x| <= 2 stays below the largest finite value.
-    if (std::isfinite(max_finite)) {
-      FormatLimits f;
-      f.name = "the " + std::to_string(precision_bits) + "-bit format";
-      f.precision = precision_bits;
-      f.max_finite = max_finite;
-      f.u = rounding.u;
-      for (const auto& layer : rounding.layers) {
-        const double l = layer.scale == ScoreScale::RunTemperature ? lambda_range.hi : abs_up(layer.lambda);
-        const RangeCheck range = layer_values_range(layer, l, 2, n, f);
-        if (!range.holds) return fail(range.reason);
-      }
-    }
+    const std::string why = format_hypothesis(rounding, shape.n, lambda_range, precision_bits, max_finite);
+    if (!why.empty()) return fail(why);
   }
   const double e_s = k.snap, e = k.threshold, C = k.write_gate;
   // The lemma-specific bounds took their inputs within these thresholds (C2, C3, C4 below).
