@@ -42,11 +42,7 @@ int certify(const CertifyArgs& args) {
   }
   if (!args.exhaustive) return certify_loop_command(args.source, {args.scalar, args.lambda, args.witness_samples, args.json});
   cert::ExhaustiveOptions options;
-  try {
-    options.scalar = parse_scalar(args.scalar);
-  } catch (const std::invalid_argument& e) {
-    throw UsageError(std::string("--scalar: ") + e.what());
-  }
+  options.scalar = scalar_flag(args.scalar);
   if (args.max_states < 1 || args.max_punchcards < 1) throw UsageError("--max-states and --max-punchcards must be at least 1");
   options.max_states = args.max_states;
   options.max_punchcards = args.max_punchcards;

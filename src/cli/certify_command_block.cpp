@@ -80,11 +80,7 @@ void write_text(std::ostream& out, const cert::BlockCertificate& c) {
 
 int certify_block_command(const ProgramSource& source, const BlockCertifyArgs& args) {
   cert::BlockOptions options;
-  try {
-    options.scalar = parse_scalar(args.scalar);
-  } catch (const std::invalid_argument& e) {
-    throw UsageError(std::string("--scalar: ") + e.what());
-  }
+  options.scalar = scalar_flag(args.scalar);
   if (args.lemma != "read" && args.lemma != "write") throw UsageError("--lemma: read or write (the block certificates built so far)");
   options.delta = real_flag("--delta", args.delta);
   if (options.delta < 0) throw UsageError("--delta must not be negative");

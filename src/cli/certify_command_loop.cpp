@@ -66,11 +66,7 @@ void write_text(std::ostream& out, const std::string& name, const cert::LoopCert
 
 int certify_loop_command(const ProgramSource& source, const LoopCertifyArgs& args) {
   cert::LoopOptions options;
-  try {
-    options.scalar = parse_scalar(args.scalar);
-  } catch (const std::invalid_argument& e) {
-    throw UsageError(std::string("--scalar: ") + e.what());
-  }
+  options.scalar = scalar_flag(args.scalar);
   if (args.witness_samples < 0) throw UsageError("--witness-samples must not be negative");
   options.witness_samples = args.witness_samples;
   blocks::BlockParams params;

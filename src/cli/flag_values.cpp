@@ -8,6 +8,14 @@
 
 namespace loopcert::cli {
 
+ScalarSpec scalar_flag(const std::string& text) {
+  try {
+    return parse_scalar(text);
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(std::string("--scalar: ") + e.what());
+  }
+}
+
 Rational real_flag(const std::string& flag, const std::string& text) {
   try {
     return parse_real_flag(flag, text);

@@ -37,11 +37,7 @@ analysis::RunOptions check_flags(const RunArgs& args) {
   if (!(args.tolerance > 0 && args.tolerance < 1)) throw UsageError("--tolerance must lie in (0, 1)");
   if (!(args.data_tolerance > 0 && args.data_tolerance < 1)) throw UsageError("--data-tolerance must lie in (0, 1)");
   analysis::RunOptions options;
-  try {
-    options.scalar = parse_scalar(args.scalar);
-  } catch (const std::invalid_argument& e) {
-    throw UsageError(std::string("--scalar: ") + e.what());
-  }
+  options.scalar = scalar_flag(args.scalar);
   if (!scalar_facts(options.scalar).runnable) throw UsageError("--scalar: " + scalar_facts(options.scalar).not_runnable);
   if (!args.lambda.empty()) options.lambda = positive_flag("--lambda", args.lambda);
   if (!args.product_c.empty()) fleq_product_c_log2(args.product_c);

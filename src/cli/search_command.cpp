@@ -108,11 +108,7 @@ analysis::SearchCommon common_of(const SearchArgs& args) {
 
 ScalarSpec run_scalar(const SearchArgs& args) {
   ScalarSpec scalar;
-  try {
-    scalar = parse_scalar(args.scalar);
-  } catch (const std::invalid_argument& e) {
-    throw UsageError(std::string("--scalar: ") + e.what());
-  }
+  scalar = scalar_flag(args.scalar);
   if (scalar.kind == ScalarKind::Mpfi) throw UsageError("--scalar: mpfi:P is for certificates, not runs");
   if (scalar.kind == ScalarKind::Exact && is_fleq_source(args.source))
     throw UsageError("--scalar exact: FLEQ's sigmoid and exp are irrational, so the loop has no exact-rational run");

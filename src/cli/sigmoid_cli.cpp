@@ -73,11 +73,7 @@ Target resolve_target(const std::string& f, const std::string& range, const std:
 
 ScalarSpec resolve_scalar(const std::string& name) {
   ScalarSpec s;
-  try {
-    s = parse_scalar(name);
-  } catch (const std::invalid_argument& e) {
-    throw UsageError(std::string("--scalar: ") + e.what());
-  }
+  s = scalar_flag(name);
   if (const std::string why = analysis::unsupported_reason(s); !why.empty()) throw UsageError("--scalar: " + why);
   return s;
 }

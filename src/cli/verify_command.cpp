@@ -12,6 +12,7 @@
 
 #include "analysis/lemma_checks.hpp"
 #include "analysis/trial_seed.hpp"
+#include "cli/flag_values.hpp"
 #include "cli/formats_command.hpp"
 #include "cli/progress.hpp"
 #include "cli/sigmoid_cli.hpp"
@@ -160,11 +161,7 @@ int verify(const VerifyArgs& args) {
     return run_verify_sigmoid(args.sigmoid, args.common);
   }
   ScalarSpec scalar;
-  try {
-    scalar = parse_scalar(args.common.scalar);
-  } catch (const std::invalid_argument& e) {
-    throw UsageError(std::string("--scalar: ") + e.what());
-  }
+  scalar = scalar_flag(args.common.scalar);
   std::vector<LemmaSummary> rows;
   const std::int64_t total = static_cast<std::int64_t>(lemmas.size()) * 2 * args.common.trials;
   Progress progress(fmt::format("verify: {} lemma(s) x {} random and {} worst-case trials at {}", lemmas.size(), args.common.trials,
